@@ -1,0 +1,5 @@
+"""`python -m meptool`."""
+
+from meptool.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""`meptool incident …`: open, list, show, validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, open_workspace, settings
+from meptool.enums import Language, Severity, Status
+
+app = typer.Typer(
+    help="Open, follow and check incidents.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+@app.command("open")
+def open_(
+    ctx: typer.Context,
+    *,
+    title: Annotated[
+        str | None, typer.Option(help="What went wrong, in a few words.", show_default=False)
+    ] = None,
+    severity: Annotated[
+        Severity | None, typer.Option(help="critical, major or minor.", show_default=False)
+    ] = None,
+    project: Annotated[str | None, typer.Option(help="Project (default: the workspace's).")] = None,
+    lang: Annotated[
+        Language | None, typer.Option("--lang", help="Language of client documents.")
+    ] = None,
+    release: Annotated[
+        str | None, typer.Option(help="Release version that went wrong, e.g. v2.3.0.")
+    ] = None,
+    deployed_at: Annotated[
+        str | None, typer.Option(help="When it was deployed (ISO 8601).")
+    ] = None,
+    environment: Annotated[str | None, typer.Option(help="Where: production…")] = None,
+    commit: Annotated[str | None, typer.Option(help="Commit deployed.")] = None,
+    impact: Annotated[
+        str | None, typer.Option(help="What the client sees, in the client's words.")
+    ] = None,
+    users_affected: Annotated[
+        str | None, typer.Option(help="Who is affected, e.g. 'environ 1 200 commandes'.")
+    ] = None,
+    detected_at: Annotated[
+        str | None, typer.Option(help="When it was noticed (ISO 8601; default now).")
+    ] = None,
+    detected_by: Annotated[str | None, typer.Option(help="Who noticed.")] = None,
+    json_: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Open an incident and print its ID.
+
+    Example:  meptool incident open --title "Paiement refusé" --severity critical --release v2.3.0
+    """
+    from meptool.cli.output import echo, info, print_json
+    from meptool.errors import UsageError
+    from meptool.incidents import OpenRequest, open_incident
+    from meptool.values import parse_time
+
+    state = settings(ctx, workspace, no_input)
+    ws = open_workspace(state)
+    if not title:
+        raise UsageError(
+            "missing --title", hint='say what went wrong, e.g. --title "Paiement refusé"'
+        )
+    if severity is None:
+        raise UsageError("missing --severity", hint="one of: critical, major, minor")
+    rel = {
+        "version": release,
+        "deployed_at": parse_time(deployed_at, ws.tz, "--deployed-at") if deployed_at else None,
+        "environment": environment,
+        "commit": commit,
+    }
+    req = OpenRequest(
+        title=title,
+        severity=severity,
+        project=project,
+        language=lang.value if lang else None,
+        release=rel if any(rel.values()) else None,
+        impact=impact,
+        users_affected=users_affected,
+        detected_at=parse_time(detected_at, ws.tz, "--detected-at") if detected_at else None,
+        detected_by=detected_by,
+    )
+    incident_id, path = open_incident(ws, req)
+    if json_:
+        print_json({"id": incident_id, "path": ws.display(path)})
+        return
+    echo(incident_id)
+    info(f"Opened {incident_id} in {ws.display(path)}")
+    info(f"Next: own the error with 'meptool incident ack {incident_id}'.")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    *,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these statuses (repeat or comma-separate).", show_default=False),
+    ] = None,
+    severity: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these severities (repeat or comma-separate).", show_default=False),
+    ] = None,
+    json_: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+    no_input: NoInputOpt = False,
+) -> None:
+    """List incidents; overdue client updates stand out.
+
+    Example:  meptool incident list --status open,acknowledged --severity critical
+    """
+    from meptool.cli.common import split_csv
+    from meptool.cli.output import error, print_json, table
+    from meptool.cli.views import SEVERITY_STYLE, when
+    from meptool.incidents import list_rows
+    from meptool.values import choices
+
+    state = settings(ctx, workspace, no_input)
+    ws = open_workspace(state)
+    statuses = choices(split_csv(status), Status, "--status")
+    severities = choices(split_csv(severity), Severity, "--severity")
+    rows, broken = list_rows(ws, statuses=statuses, severities=severities)
+    for exc in broken:
+        error(f"{exc}\n(skipped; see 'meptool incident validate')")
+    if json_:
+        print_json([r.as_dict() for r in rows])
+    else:
+        cells = []
+        styles = []
+        for r in rows:
+            due = when(r.next_update_due, ws.tz) if r.next_update_due else "—"
+            if r.overdue:
+                due += " OVERDUE"
+            cells.append([r.id, r.severity, r.status, r.title, when(r.detected_at, ws.tz), due])
+            styles.append("bold red" if r.overdue else SEVERITY_STYLE.get(r.severity, ""))
+        table(
+            ["ID", "SEVERITY", "STATUS", "TITLE", "DETECTED", "NEXT UPDATE DUE"],
+            cells,
+            styles=styles,
+        )
+    if broken:
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    incident_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Incident ID, e.g. MEP-2026-001.")
+    ],
+    *,
+    json_: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Show one incident, readable.
+
+    Example:  meptool incident show MEP-2026-001
+    """
+    from meptool.cli.output import console, print_json
+    from meptool.cli.views import incident_lines
+    from meptool.incidents import update_due
+    from meptool.store import read
+
+    state = settings(ctx, workspace, no_input)
+    ws = open_workspace(state)
+    incident, _ = read(ws, incident_id)
+    due = update_due(ws, incident)
+    if json_:
+        data = incident.model_dump(mode="json", exclude_none=True)
+        data["next_update_due_computed"] = due.isoformat() if due else None
+        print_json(data)
+        return
+    for line in incident_lines(incident, tz=ws.tz, due=due, now=ws.now()):
+        console().print(line)
+
+
+@app.command("validate")
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files to check (default: the whole workspace).", show_default=False),
+    ] = None,
+    *,
+    json_: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Check incident files: every problem as file:line:col: field: message.
+
+    Example:  meptool incident validate incidents/MEP-2026-001/incident.yaml
+    """
+    from meptool.cli.output import echo, error, info, print_json
+    from meptool.errors import WorkspaceNotFound
+    from meptool.incidents import validate_files
+    from meptool.workspace import Workspace
+
+    state = settings(ctx, workspace, no_input)
+    files = [Path(p) for p in paths or []]
+    try:
+        ws: Workspace | None = open_workspace(state)
+    except WorkspaceNotFound:
+        if not files:
+            raise
+        ws = None
+    results = validate_files(ws, files)
+    bad = [r for r in results if not r.ok]
+    if json_:
+        print_json(
+            {
+                "ok": not bad,
+                "files": [
+                    {"path": r.path, "ok": r.ok, "problems": [p.as_dict() for p in r.problems]}
+                    for r in results
+                ],
+            }
+        )
+    else:
+        for r in bad:
+            for p in r.problems:
+                echo(str(p))
+        count = sum(len(r.problems) for r in bad)
+        if bad:
+            error(f"{count} problem(s) in {len(bad)} of {len(results)} file(s)")
+        else:
+            info(f"{len(results)} file(s) valid")
+    if bad:
+        raise typer.Exit(1)

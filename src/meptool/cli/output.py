@@ -1,0 +1,96 @@
+"""Printing: data on stdout, diagnostics on stderr; Rich on a terminal, plain when piped."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _colour(stream: Any) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def console() -> Console:
+    """Rich console on the current stdout (no colour when piped or NO_COLOR is set)."""
+    from rich.console import Console
+
+    colour = _colour(sys.stdout)
+    return Console(
+        highlight=False,
+        no_color=not colour,
+        force_terminal=colour or None,
+        soft_wrap=not sys.stdout.isatty(),
+    )
+
+
+def err_console() -> Console:
+    """Rich console on the current stderr."""
+    from rich.console import Console
+
+    colour = _colour(sys.stderr)
+    return Console(stderr=True, highlight=False, no_color=not colour, force_terminal=colour or None)
+
+
+def is_tty() -> bool:
+    """Whether stdout is a terminal."""
+    return sys.stdout.isatty()
+
+
+def echo(text: str = "") -> None:
+    """Plain text on stdout."""
+    sys.stdout.write(text + "\n")
+
+
+def info(text: str) -> None:
+    """A diagnostic on stderr (Rich markup allowed)."""
+    err_console().print(text)
+
+
+def error(message: str) -> None:
+    """An error message on stderr."""
+    from rich.markup import escape
+
+    lines = message.splitlines() or [""]
+    err_console().print(f"[bold red]error:[/] {escape(lines[0])}")
+    for line in lines[1:]:
+        err_console().print(escape(line))
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    styles: Sequence[str | None] | None = None,
+    title: str | None = None,
+) -> None:
+    """A table: Rich on a terminal, aligned plain text when piped."""
+    if is_tty():
+        from rich.table import Table
+
+        tbl = Table(title=title, header_style="bold", show_lines=False)
+        for col in columns:
+            tbl.add_column(col, overflow="fold")
+        for i, r in enumerate(rows):
+            style = styles[i] if styles else None
+            tbl.add_row(*r, style=style)
+        console().print(tbl)
+        return
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    lines = [columns, *rows]
+    for line in lines:
+        echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())

@@ -1,0 +1,105 @@
+"""One exception tree: every error a user can cause, with the exit code of SPEC.md.
+
+The message of each says what went wrong, where, and how to fix it. The CLI edge
+(`meptool.cli.app`) turns them into one message on stderr and the exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class MeptoolError(Exception):
+    """Base class: an error meptool reports without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
+
+
+class InputError(MeptoolError):
+    """The input has problems: an invalid file, a failed check, a refused move."""
+
+    exit_code = 1
+
+
+class UsageError(MeptoolError):
+    """The command line is wrong: a missing flag, a bad value, a bad combination."""
+
+    exit_code = 2
+
+
+class NotFoundError(MeptoolError):
+    """A workspace, an incident or a file that does not exist."""
+
+    exit_code = 3
+
+
+class WorkspaceNotFound(NotFoundError):
+    """No `meptool.yaml` in the given folder or any parent."""
+
+
+class IncidentNotFound(NotFoundError):
+    """No incident with that ID in the workspace."""
+
+
+class BusyError(MeptoolError):
+    """Another meptool process holds the lock, or the file changed under us."""
+
+    exit_code = 4
+
+
+class LockedError(BusyError):
+    """The lock could not be taken in time."""
+
+
+class ConflictError(BusyError):
+    """The file changed on disk between meptool's read and its write."""
+
+
+class Interrupted(MeptoolError):
+    """Ctrl-C: the user stopped; nothing half-done was saved."""
+
+    exit_code = 130
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem in a file: `file:line:col: field: message`."""
+
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+    def as_dict(self) -> dict[str, str | int]:
+        """The problem as JSON-ready data."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class InvalidFile(InputError):
+    """A file that cannot be read or does not match its schema; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        lines = [str(p) for p in self.problems]
+        super().__init__("\n".join(lines))

@@ -1,0 +1,229 @@
+"""Opening, listing and summarising incidents (the core behind `meptool incident`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from meptool.enums import Severity, Status
+from meptool.errors import InvalidFile
+from meptool.model import SCHEMA_VERSION, Incident
+from meptool.workspace import Workspace
+
+
+@dataclass
+class OpenRequest:
+    """What `incident open` knows; None means "use the workspace default" or "not known yet"."""
+
+    title: str
+    severity: Severity
+    project: str | None = None
+    language: str | None = None
+    release: dict[str, Any] | None = None
+    impact: str | None = None
+    users_affected: str | None = None
+    detected_at: dt.datetime | None = None
+    detected_by: str | None = None
+    contacts: list[dict[str, Any]] | None = None
+
+
+def build_incident(ws: Workspace, incident_id: str, req: OpenRequest) -> dict[str, Any]:
+    """The data of a new incident: the request over the workspace defaults."""
+    cfg = ws.config
+    now = ws.now()
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "id": incident_id,
+        "title": req.title,
+        "project": req.project or cfg.project,
+        "language": req.language or cfg.language,
+        "severity": req.severity,
+        "status": Status.OPEN,
+    }
+    if req.release:
+        data["release"] = {k: v for k, v in req.release.items() if v not in (None, "", {})}
+    data["detected_at"] = req.detected_at or now
+    if req.detected_by:
+        data["detected_by"] = req.detected_by
+    if req.impact or req.users_affected:
+        data["impact"] = {"summary": req.impact, "users_affected": req.users_affected}
+    client = cfg.client.model_dump(mode="json", exclude_none=True) if cfg.client else {}
+    if req.contacts is not None:
+        client["contacts"] = req.contacts
+    if client.get("name") or client.get("contacts"):
+        data["client"] = client
+    if cfg.team and (cfg.team.lead or cfg.team.members):
+        data["team"] = cfg.team.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data["timeline"] = [
+        {
+            "at": now,
+            "text": f"Incident opened: {req.title}",
+            "visibility": "internal",
+            "kind": "detection",
+            "status": Status.OPEN,
+        }
+    ]
+    return data
+
+
+def open_incident(ws: Workspace, req: OpenRequest) -> tuple[str, Path]:
+    """Create the incident file; return its ID and path."""
+    from meptool.store import create
+
+    return create(ws, lambda incident_id: build_incident(ws, incident_id, req))
+
+
+def update_due(ws: Workspace, incident: Incident) -> dt.datetime | None:
+    """When the client is owed the next update, or None once resolved.
+
+    The promise recorded in `next_update_due` wins; otherwise the severity's
+    cadence runs from the last update sent, else from detection.
+    """
+    if incident.status in (Status.RESOLVED, Status.CLOSED):
+        return None
+    if incident.next_update_due:
+        return incident.next_update_due
+    sent = [c.sent_at for c in incident.communications if c.sent_at]
+    start = max(sent) if sent else (incident.detected_at or incident.opened_at)
+    if start is None:
+        return None
+    return start + ws.config.cadence(incident.severity)
+
+
+@dataclass
+class Row:
+    """One line of `incident list`."""
+
+    id: str
+    title: str
+    severity: str
+    status: str
+    project: str | None
+    client: str | None
+    detected_at: dt.datetime | None
+    next_update_due: dt.datetime | None
+    overdue: bool
+    path: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "severity": self.severity,
+            "status": self.status,
+            "project": self.project,
+            "client": self.client,
+            "detected_at": self.detected_at.isoformat() if self.detected_at else None,
+            "next_update_due": self.next_update_due.isoformat() if self.next_update_due else None,
+            "update_overdue": self.overdue,
+            "path": self.path,
+        }
+
+
+def row(ws: Workspace, path: Path, incident: Incident, now: dt.datetime) -> Row:
+    """The list line of one incident."""
+    due = update_due(ws, incident)
+    return Row(
+        id=incident.id,
+        title=incident.title,
+        severity=incident.severity.value,
+        status=incident.status.value,
+        project=incident.project,
+        client=incident.client.name if incident.client else None,
+        detected_at=incident.detected_at,
+        next_update_due=due,
+        overdue=bool(due and due < now),
+        path=ws.display(path),
+    )
+
+
+def list_rows(
+    ws: Workspace,
+    *,
+    statuses: set[Status] | None = None,
+    severities: set[Severity] | None = None,
+) -> tuple[list[Row], list[InvalidFile]]:
+    """Rows for `incident list`, filtered; and the files that did not validate."""
+    from meptool.store import iter_incidents
+
+    now = ws.now()
+    rows: list[Row] = []
+    broken: list[InvalidFile] = []
+    for path, item in iter_incidents(ws):
+        if isinstance(item, InvalidFile):
+            broken.append(item)
+            continue
+        if statuses and item.status not in statuses:
+            continue
+        if severities and item.severity not in severities:
+            continue
+        rows.append(row(ws, path, item, now))
+    return rows, broken
+
+
+@dataclass
+class FileResult:
+    """The outcome of validating one file."""
+
+    path: str
+    problems: list[Any]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_file(ws: Workspace | None, path: Path) -> FileResult:
+    """Validate one incident file (or `meptool.yaml`), with every located problem."""
+    from meptool.config import Config
+    from meptool.errors import Problem
+    from meptool.model import Incident
+    from meptool.store import read_bytes
+    from meptool.validation import validate
+    from meptool.workspace import CONFIG_NAME
+    from meptool.yamlio import load
+
+    shown = ws.display(path) if ws else str(path)
+    tz = ws.tz if ws else dt.UTC
+    try:
+        raw = read_bytes(path)
+    except FileNotFoundError:
+        return FileResult(shown, [Problem(shown, 1, 1, "", "no such file")])
+    except IsADirectoryError:
+        return FileResult(shown, [Problem(shown, 1, 1, "", "is a folder, not a file")])
+    try:
+        doc = load(raw, shown)
+        if path.name == CONFIG_NAME:
+            validate(doc, Config)
+            return FileResult(shown, [])
+        incident = validate(doc, Incident, {"tz": tz})
+    except InvalidFile as exc:
+        return FileResult(shown, list(exc.problems))
+    folder = path.parent.name
+    if path.name == "incident.yaml" and folder != incident.id and folder.count("-") >= 2:
+        mark = doc.mark(("id",))
+        return FileResult(
+            shown,
+            [
+                Problem(
+                    shown,
+                    mark.line,
+                    mark.col,
+                    "id",
+                    f"'{incident.id}' does not match its folder {folder}; rename one so they agree",
+                )
+            ],
+        )
+    return FileResult(shown, [])
+
+
+def validate_files(ws: Workspace | None, paths: list[Path]) -> list[FileResult]:
+    """Validate the given files, or the whole workspace (config and incidents) when none."""
+    if not paths:
+        if ws is None:  # pragma: no cover - callers open the workspace first
+            return []
+        paths = [ws.config_path, *ws.incident_files()]
+    return [validate_file(ws, p) for p in paths]

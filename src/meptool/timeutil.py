@@ -1,0 +1,60 @@
+"""Durations, clocks and time zones (stdlib only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """'2h', '30m', '1d', '1h30m' as a timedelta; ValueError when malformed."""
+    match = _DURATION.match(text)
+    if not text.strip() or not match or not any(match.groups()):
+        raise ValueError(f"'{text}' is not a duration; write it like 2h, 30m, 1d or 1h30m")
+    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    delta = dt.timedelta(days=days, hours=hours, minutes=minutes)
+    if delta <= dt.timedelta(0):
+        raise ValueError(f"'{text}' must be longer than zero")
+    return delta
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    """A short, exact rendering: '2h', '1d 4h', '45m'."""
+    minutes = int(delta.total_seconds() // 60)
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    days, rem = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rem, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
+    return sign + (" ".join(p for p in parts if p) or "0m")
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone; ValueError with a hint when unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{name}' is not an IANA time zone, e.g. Europe/Paris") from None
+
+
+def now(tz: dt.tzinfo) -> dt.datetime:
+    """The current time in `tz`, to the second.
+
+    `MEPTOOL_NOW` (ISO 8601) freezes the clock for tests, demos and snapshots.
+    """
+    frozen = os.environ.get("MEPTOOL_NOW")
+    if frozen:
+        value = dt.datetime.fromisoformat(frozen)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        return value.astimezone(tz)
+    return dt.datetime.now(tz).replace(microsecond=0)
+
+
+def iso(value: dt.datetime) -> str:
+    """ISO 8601 with offset, to the second."""
+    return value.replace(microsecond=0).isoformat()
