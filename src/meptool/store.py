@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meptool.errors import ConflictError, InvalidFile, LockedError, MeptoolError
+from meptool.errors import ConflictError, InputError, InvalidFile, LockedError
 from meptool.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
 from meptool.yamlio import MAX_BYTES
 
@@ -204,9 +204,9 @@ def create(ws: Workspace, build: Callable[[str], dict[str, Any]]) -> tuple[str, 
 
 def write_new(ws: Workspace, path: Path, data: dict[str, Any]) -> Incident:
     """Write a new incident file after checking it is valid."""
-    from meptool.yamlio import dump_new
+    from meptool.yamledit import render
 
-    text = dump_new(plain(data), header=SCHEMA_HEADER)
+    text = SCHEMA_HEADER + render(plain(data))
     incident = parse(text, ws.display(path), ws.tz)
     atomic_write(path, text.encode("utf-8"))
     return incident
@@ -214,61 +214,30 @@ def write_new(ws: Workspace, path: Path, data: dict[str, Any]) -> Incident:
 
 @dataclass
 class Editor:
-    """A round-trip view of an incident file, changed by the command, written on exit."""
+    """The changes a command makes to an incident file, written on exit.
+
+    Changes are recorded as operations and applied as targeted text edits
+    (`meptool.yamledit`), so everything a person wrote around them survives.
+    """
 
     ws: Workspace
     path: Path
     incident: Incident
-    doc: Any
     text: str
-    changed: bool = False
+    ops: list[tuple[str, tuple[str | int, ...], Any]] = field(default_factory=list)
     result: Incident | None = None
-    _pending: list[Callable[[], None]] = field(default_factory=list)
 
-    def _parent(self, keys: tuple[str | int, ...], create: bool = True) -> Any:
-        from ruamel.yaml.comments import CommentedMap
-
-        node = self.doc
-        for key in keys:
-            if isinstance(key, int):
-                node = node[key]
-                continue
-            if key not in node or node[key] is None:
-                if not create:
-                    return None
-                node[key] = CommentedMap()
-            node = node[key]
-        return node
+    @property
+    def changed(self) -> bool:
+        return bool(self.ops)
 
     def set(self, *path: str | int, value: Any) -> None:
         """Set the value at `path`, creating mappings on the way; None removes the key."""
-        from meptool.yamlio import rt_value
-
-        parent = self._parent(path[:-1])
-        key = path[-1]
-        new = plain(value)
-        if new is None:
-            if isinstance(key, str) and key in parent:
-                del parent[key]
-                self.changed = True
-            return
-        if isinstance(parent, dict) and key in parent and parent[key] == new:
-            return  # unchanged: keep the person's quoting and layout
-        parent[key] = rt_value(new)
-        self.changed = True
+        self.ops.append(("set", tuple(path), plain(value)))
 
     def append(self, *path: str, item: Any) -> None:
         """Append to the list at `path`, creating it when absent."""
-        from ruamel.yaml.comments import CommentedSeq
-
-        from meptool.yamlio import rt_value
-
-        parent = self._parent(path[:-1])
-        key = path[-1]
-        if key not in parent or parent[key] is None:
-            parent[key] = CommentedSeq()
-        parent[key].append(rt_value(plain(item)))
-        self.changed = True
+        self.ops.append(("append", tuple(path), plain(item)))
 
     def entry(
         self,
@@ -298,7 +267,7 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
     `expected` is what the caller read before (e.g. before prompting): if the
     file changed since, nothing is written and ConflictError (exit 4) is raised.
     """
-    from meptool.yamlio import rt_dump, rt_load
+    from meptool.yamledit import edit_text
 
     check_id(incident_id)
     path = ws.incident_path(incident_id)
@@ -307,23 +276,24 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
         raw = read_bytes(path)
         if expected is not None and sha256(raw) != expected.sha256:
             raise _changed(source)
-        try:
-            incident = parse(raw, source, ws.tz)
-        except InvalidFile as exc:
-            raise InvalidFile(exc.problems) from None
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-        editor = Editor(ws, path, incident, rt_load(text), text)
+        incident = parse(raw, source, ws.tz)
+        text = raw.decode("utf-8")
+        editor = Editor(ws, path, incident, text)
         yield editor
         if not editor.changed:
             editor.result = incident
             return
-        new_text = rt_dump(editor.doc, like=text)
+        new_text = edit_text(text, editor.ops)
+        if new_text == text:
+            editor.result = incident
+            return
         try:
             editor.result = parse(new_text, source, ws.tz)
         except InvalidFile as exc:
-            raise MeptoolError(
-                f"meptool refused to write an invalid {source} (nothing was changed):\n{exc}",
-                hint="this is a bug in meptool; please report it with the file",
+            details = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
+            raise InputError(
+                f"{source} was not changed: the change would make it invalid:\n{details}",
+                hint="check the values given to the command",
             ) from None
         if sha256(read_bytes(path)) != sha256(raw):
             raise _changed(source)

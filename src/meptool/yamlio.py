@@ -41,6 +41,18 @@ class Mark:
 
 
 @dataclass
+class Span:
+    """A node's text: [start, end) character offsets, its kind, style and column."""
+
+    start: int
+    end: int
+    kind: str  # "map", "seq" or "scalar"
+    flow: bool
+    col: int
+    style: str = ""
+
+
+@dataclass
 class Document:
     """Data read from a YAML file, with the position of every key and value."""
 
@@ -50,6 +62,9 @@ class Document:
     keys: dict[Path_, Mark] = field(default_factory=dict)
     plain: dict[Path_, str] = field(default_factory=dict)
     """Plain (unquoted) scalars that YAML read as something other than text."""
+    spans: dict[Path_, Span] = field(default_factory=dict)
+    """Where each value's text starts and ends (for targeted edits)."""
+    key_spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """Where `path` stands; the nearest enclosing node when it does not exist."""
@@ -257,7 +272,13 @@ class _Builder:
             path = self._place(event, container)
             self.stack.append((container, path, None))
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self.stack.pop()
+            _, path, _ = self.stack.pop()
+            span = self.doc.spans[path]
+            if span.flow and event.end_mark is not None:
+                span.end = event.end_mark.index
+            if self.stack:
+                parent = self.doc.spans[self.stack[-1][1]]
+                parent.end = max(parent.end, span.end)
 
     def _value_path(self, event: Any) -> Path_ | None:
         """The path of the value about to be placed; None when it is a mapping key."""
@@ -274,8 +295,17 @@ class _Builder:
         path = self._value_path(event)
         if path is None:
             raise self._err(event, "keys must be plain text, not lists or mappings")
-        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+        start = event.start_mark
+        mark = Mark(start.line + 1, start.column + 1)
         self.doc.values[path] = mark
+        if isinstance(value, dict | list):
+            kind = "map" if isinstance(value, dict) else "seq"
+            flow = bool(getattr(event, "flow_style", False))
+            self.doc.spans[path] = Span(start.index, start.index, kind, flow, start.column)
+        else:
+            self.doc.spans[path] = Span(
+                start.index, event.end_mark.index, "scalar", False, start.column, event.style or ""
+            )
         if not self.stack:
             self.root = value
             return path
@@ -302,6 +332,7 @@ class _Builder:
                     raise self._err(event, f"duplicate key '{raw}'{where}; keep only one")
                 mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
                 self.doc.keys[(*path, raw)] = mark
+                self.doc.key_spans[(*path, raw)] = (event.start_mark.index, event.end_mark.index)
                 self.stack[-1] = (container, path, (raw,))
                 return
         plain = not event.style and event.tag is None and event.implicit[0]
@@ -309,6 +340,9 @@ class _Builder:
         path = self._place(event, value)
         if plain and not isinstance(value, str):
             self.doc.plain[path] = raw
+        if self.stack:
+            parent = self.doc.spans[self.stack[-1][1]]
+            parent.end = max(parent.end, event.end_mark.index)
 
     def result(self) -> Document:
         if self.documents == 0 or (self.root is None and not self.doc.values):
