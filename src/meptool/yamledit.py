@@ -241,7 +241,14 @@ class TextEdit:
         end = span.end
         if span.kind == "scalar" and span.style in ("|", ">"):
             end -= 1 if self.text[end - 1 : end] == "\n" else 0
-        self._replace(colon + 1, end, "\n" + "\n".join(lines))
+            rest = ""
+        else:
+            # keep a comment that followed the old value on the key's line
+            line_end = self.text.find("\n", end)
+            line_end = len(self.text) if line_end == -1 else line_end
+            rest = self.text[end:line_end]
+            end = line_end
+        self._replace(colon + 1, end, rest + "\n" + "\n".join(lines))
 
     def append(self, path: Path_, item: Any) -> None:
         doc = self.doc()

@@ -210,12 +210,10 @@ def load(raw: bytes | str, source: str) -> Document:
         raise _fail(source, line, col, f"YAML syntax error: {what}") from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
+        char = exc.character
+        code = char if isinstance(char, int) else ord(str(char)[:1] or "\0")
         raise _fail(
-            source,
-            line,
-            col,
-            f"character U+{ord(str(exc.character)[0]) if exc.character else 0:04X} "
-            "is not allowed in YAML; remove it",
+            source, line, col, f"character U+{code:04X} is not allowed in YAML; remove it"
         ) from None
     except yaml.YAMLError as exc:
         raise _fail(source, 1, 1, f"YAML error: {exc}") from None
