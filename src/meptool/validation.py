@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from meptool.errors import InvalidFile, Problem
-from meptool.yamlio import Document, Mark, describe_plain, problem
+from meptool.yamlio import Document, describe_plain, problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -55,7 +55,7 @@ def _one(doc: Document, model: type[BaseModel], loc: tuple[str | int, ...], err:
         return problem(doc.source, doc.mark(loc, key=True), name, f"unknown key '{key}'{hint}")
     if kind == "missing":
         parent = loc[:-1]
-        mark = doc.mark(parent) if parent else Mark(1, 1)
+        mark = doc.mark(parent)
         if parent in doc.keys:
             mark = doc.keys[parent]
         return problem(doc.source, mark, name, f"required key '{loc[-1]}' is missing")

@@ -38,7 +38,13 @@ def err_console() -> Console:
     from rich.console import Console
 
     colour = _colour(sys.stderr)
-    return Console(stderr=True, highlight=False, no_color=not colour, force_terminal=colour or None)
+    return Console(
+        stderr=True,
+        highlight=False,
+        no_color=not colour,
+        force_terminal=colour or None,
+        soft_wrap=not sys.stderr.isatty(),
+    )
 
 
 def is_tty() -> bool:
