@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,22 @@ class Unsupported(Exception):
     """This layout needs the round-trip fallback."""
 
 
+_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd\U00010000-\U0010ffff]"
+    "|[\u2028\u2029\ufeff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _quoted(value: str) -> str:
+    """A double-quoted YAML scalar; characters YAML may not carry raw are escaped."""
+    return _PRINTABLE.sub(_escape, json.dumps(value, ensure_ascii=False))
+
+
 def _str_scalar(value: str) -> str:
     import yaml
 
@@ -31,6 +48,7 @@ def _str_scalar(value: str) -> str:
         value
         and value == value.strip()
         and "\n" not in value
+        and not _PRINTABLE.search(value)
         and isinstance(plain_scalar(value), str)
     ):
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -38,7 +56,7 @@ def _str_scalar(value: str) -> str:
         out = out.removesuffix("\n...\n").removesuffix("\n")
         if out == value:
             return value
-    return json.dumps(value, ensure_ascii=False)
+    return _quoted(value)
 
 
 def scalar(value: Any) -> str:
@@ -59,11 +77,8 @@ def scalar(value: Any) -> str:
 def _literal(value: str) -> str | None:
     """The block-literal header for multi-line text, or None when it cannot be one."""
     body = value.rstrip("\n")
-    if (
-        "\n" not in body
-        or body[:1] in (" ", "\t")
-        or any((ord(c) < 32 and c not in "\n\t") or c in "\x7f\u2028\u2029\ufeff" for c in value)
-    ):
+    first = next((line for line in body.split("\n") if line), "")
+    if "\n" not in body or first[:1] in (" ", "\t") or _PRINTABLE.search(value) or "\r" in value:
         return None
     if any(line != line.rstrip(" \t") for line in body.split("\n")):
         return None
@@ -263,7 +278,9 @@ class TextEdit:
             close = span.end - 1
             if self.text[close] != "]":
                 raise Unsupported("odd flow list")
-            self._replace(close, close, ", " + json.dumps(item, ensure_ascii=False))
+            self._replace(
+                close, close, ", " + _PRINTABLE.sub(_escape, json.dumps(item, ensure_ascii=False))
+            )
             return
         at = self._line_end(span.end)
         self._replace(at, at, "\n".join(block([item], span.col, self.offset)) + "\n")

@@ -27,6 +27,7 @@ def console() -> Console:
     colour = _colour(sys.stdout)
     return Console(
         highlight=False,
+        emoji=False,
         no_color=not colour,
         force_terminal=colour or None,
         soft_wrap=not sys.stdout.isatty(),
@@ -41,6 +42,7 @@ def err_console() -> Console:
     return Console(
         stderr=True,
         highlight=False,
+        emoji=False,
         no_color=not colour,
         force_terminal=colour or None,
         soft_wrap=not sys.stderr.isatty(),
