@@ -8,6 +8,7 @@ workspace timezone, passed as `context={"tz": ZoneInfo(...)}` when validating.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -82,7 +83,7 @@ def _to_date(value: Any) -> dt.date:
 
 
 def _to_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError("expected a number, e.g. 1.5")
     if value < 0:
         raise ValueError("must not be negative")

@@ -65,8 +65,14 @@ def scalar(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return repr(value)
+    if isinstance(value, float):
+        # YAML 1.1 reads a float only with a dot and a signed exponent: 1.0e+20, not 1e20
+        text = repr(value)
+        if "e" in text and "." not in text:
+            text = text.replace("e", ".0e")
+        return text
     if isinstance(value, str):
         return _str_scalar(value)
     if isinstance(value, dict | list) and not value:
