@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from meptool.cli.prompts import Step, Transcript, ask, number
+from meptool.cli.prompts import Step, ask, number
 from meptool.enums import Category, EntryKind, Severity, Status, Visibility
 from meptool.errors import Interrupted, UsageError
 from meptool.model import Incident
@@ -31,7 +33,7 @@ def spawn(root: Path, *args: str, **env: str) -> pexpect.spawn:
     """meptool on a real pseudo-terminal, in a bare C locale (accents must still work)."""
     full = {k: v for k, v in os.environ.items() if k not in ("CI", "MEPTOOL_WORKSPACE")}
     full.update({"MEPTOOL_NOW": NOW, "NO_COLOR": "1", "LC_ALL": "C", "TERM": "dumb", **env})
-    return pexpect.spawn(
+    child = pexpect.spawn(
         MEPTOOL,
         list(args),
         cwd=str(root),
@@ -40,6 +42,15 @@ def spawn(root: Path, *args: str, **env: str) -> pexpect.spawn:
         timeout=15,
         dimensions=(50, 250),
     )
+    child.logfile_read = io.StringIO()  # the whole session, for assertions after the fact
+    return child
+
+
+def session(child: pexpect.spawn) -> str:
+    """Everything the terminal showed."""
+    log = child.logfile_read
+    assert isinstance(log, io.StringIO)
+    return log.getvalue()
 
 
 def answer(child: pexpect.spawn, question: str, text: str) -> None:
@@ -492,6 +503,18 @@ def test_complete_walkthrough_on_a_terminal(workspace: Path) -> None:
     ]
 
 
+def test_some_flags_on_a_terminal_ask_only_what_is_required(workspace: Path) -> None:
+    child = spawn(workspace, "incident", "open", "--title", "Panne d'export", "--release", "v2.4")
+    answer(child, "Severity [critical/major/minor]", "nope")
+    answer(child, "'nope' is not one of: critical, major, minor", "minor")
+    child.expect_exact("Opened MEP-2026-001")
+    assert finish(child) == 0
+    shown = session(child)
+    assert "Severity" in shown and "Project" not in shown and "What went wrong" not in shown
+    inc = incident(workspace)
+    assert (inc.title, inc.severity, inc.impact) == ("Panne d'export", Severity.MINOR, None)
+
+
 def test_ctrl_c_saves_nothing(workspace: Path) -> None:
     child = spawn(workspace, "incident", "open")
     answer(child, "What went wrong", "Panne")
@@ -530,6 +553,20 @@ def test_file_changed_while_prompting_is_exit_4(opened: Path) -> None:
 
 
 # --- the one asking function ---------------------------------------------------------
+
+
+@dataclass
+class Transcript:
+    """Answers fed to `ask` instead of a terminal, one per question; the questions seen."""
+
+    answers: list[str]
+    prompts: list[str] = field(default_factory=list)
+
+    def __call__(self, question: str, prefill: str | None = None) -> str:
+        self.prompts.append(question)
+        if not self.answers:
+            raise Interrupted("input ended: nothing was saved")
+        return self.answers.pop(0)
 
 
 def test_ask_reasks_until_valid_and_uses_defaults() -> None:

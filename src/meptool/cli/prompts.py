@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -360,17 +360,3 @@ def email(text: str) -> str:
     if not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", text.strip()):
         raise ValueError(f"'{text}' is not an e-mail address")
     return text.strip()
-
-
-@dataclass
-class Transcript:
-    """Answers to feed `ask` in tests instead of a terminal (one per prompt, in order)."""
-
-    answers: list[str]
-    prompts: list[str] = field(default_factory=list)
-
-    def __call__(self, prompt: str, prefill: str | None = None) -> str:
-        self.prompts.append(prompt)
-        if not self.answers:
-            raise Interrupted("input ended: nothing was saved")
-        return self.answers.pop(0)
