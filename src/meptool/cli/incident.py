@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, open_workspace, settings
 from meptool.enums import Language, Severity, Status
+
+if TYPE_CHECKING:
+    from meptool.workspace import Workspace
 
 app = typer.Typer(
     help="Open, follow and check incidents.",
@@ -125,7 +128,7 @@ def open_(
     info(f"Next: own the error with 'meptool incident ack {incident_id}'.")
 
 
-def _contacts(ws: Any, added: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _contacts(ws: Workspace, added: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The workspace's contacts plus the ones given for this incident (same e-mail: replaced)."""
     base = (
         [c.model_dump(mode="json", exclude_none=True) for c in ws.config.client.contacts]
@@ -242,7 +245,6 @@ def validate(
     from meptool.cli.output import echo, error, info, print_json
     from meptool.errors import WorkspaceNotFound
     from meptool.incidents import validate_files
-    from meptool.workspace import Workspace
 
     state = settings(ctx, workspace, no_input)
     files = [Path(p) for p in paths or []]
