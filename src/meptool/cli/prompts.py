@@ -161,13 +161,13 @@ def _prompt(step: Step, answers: Answers, read: Reader) -> Any:
 
 def _prompt_group(group: Step, read: Reader) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    first, *rest = group.fields
+    lead, *rest = group.fields
     while True:
         item: dict[str, Any] = {}
-        head = _prompt_one(first, item, read, optional=True, first=not items)
+        head = _prompt_one(lead, item, read, optional=True, first=not items)
         if head is None:
             return items
-        item[first.name] = head
+        item[lead.name] = head
         for f in rest:
             item[f.name] = _prompt_one(f, item, read, optional=not f.required)
         items.append(item)
