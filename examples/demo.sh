@@ -13,5 +13,19 @@ step "$MEPTOOL" schema --output schemas/incident.schema.json
 step "$MEPTOOL" incident validate
 step "$MEPTOOL" incident list
 step "$MEPTOOL" incident show MEP-2026-001
+# The walk-through, scripted with flags (run these without flags on a terminal to be asked).
+step "$MEPTOOL" incident open --title "Export comptable vide après la MEP 2.4.0" --severity major \
+    --release v2.4.0 --impact "Le fichier d'export comptable du matin est vide." --no-input
+step "$MEPTOOL" incident ack MEP-2026-003 --no-input --statement \
+    "La mise en production de la version v2.4.0 a vidé l'export comptable. C'est notre erreur et nous en prenons la responsabilité."
+step "$MEPTOOL" incident rootcause MEP-2026-003 --no-input --category configuration \
+    --why "Le filtre de date de l'export excluait toutes les écritures." \
+    --why "Le fuseau horaire du serveur a changé avec la 2.4.0." \
+    --summary "Le changement de fuseau horaire de la 2.4.0 a décalé le filtre de date de l'export." \
+    --escape "Aucun test ne vérifie l'export sur un jeu de données réel."
+step "$MEPTOOL" incident plan MEP-2026-003 --no-input --action "Corriger le filtre et relancer l'export" \
+    --owner "Karim Benali" --due +1 --effort 0.5 --client-visible
+step "$MEPTOOL" incident action MEP-2026-003 A1 --status done --no-input
+step "$MEPTOOL" incident status MEP-2026-003 resolved --text "Export regénéré et vérifié" --client
 printf '\nDemo workspace: %s\n' "$(pwd)"
 printf '  incidents:  %s\n' "$(pwd)/incidents"

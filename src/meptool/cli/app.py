@@ -89,9 +89,10 @@ def root(
 
 
 def _register() -> None:
-    from meptool.cli import incident, workspace_cmds
+    from meptool.cli import incident, walkthrough, workspace_cmds
 
     workspace_cmds.register(app)
+    walkthrough.register(incident.app)
     app.add_typer(incident.app, name="incident")
 
 

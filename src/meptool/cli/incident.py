@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, open_workspace, settings
 from meptool.enums import Language, Severity, Status
+
+if TYPE_CHECKING:
+    from meptool.workspace import Workspace
 
 app = typer.Typer(
     help="Open, follow and check incidents.",
@@ -50,51 +53,91 @@ def open_(
         str | None, typer.Option(help="When it was noticed (ISO 8601; default now).")
     ] = None,
     detected_by: Annotated[str | None, typer.Option(help="Who noticed.")] = None,
+    contact: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Another client contact: 'Name <email>; role; kind' (repeat).",
+            show_default=False,
+        ),
+    ] = None,
     json_: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
-    """Open an incident and print its ID.
+    """Open an incident and print its ID; on a terminal without flags, a guided walk-through.
 
     Example:  meptool incident open --title "Paiement refusé" --severity critical --release v2.3.0
     """
+    from meptool.cli.common import interactive
     from meptool.cli.output import echo, info, print_json
-    from meptool.errors import UsageError
+    from meptool.cli.prompts import ask
+    from meptool.cli.steps import open_steps
     from meptool.incidents import OpenRequest, open_incident
-    from meptool.values import parse_time
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
-    if not title:
-        raise UsageError(
-            "missing --title", hint='say what went wrong, e.g. --title "Paiement refusé"'
-        )
-    if severity is None:
-        raise UsageError("missing --severity", hint="one of: critical, major, minor")
+    given = {
+        "title": title,
+        "project": project,
+        "language": lang,
+        "severity": severity,
+        "release": release,
+        "deployed_at": deployed_at,
+        "impact": impact,
+        "users_affected": users_affected,
+        "detected_by": detected_by,
+        "detected_at": detected_at,
+        "contacts": contact,
+    }
+    walk = interactive(state) and not any(v not in (None, []) for v in given.values())
+    answers = ask(open_steps(ws), given, interactive=interactive(state), walk=walk)
     rel = {
-        "version": release,
-        "deployed_at": parse_time(deployed_at, ws.tz, "--deployed-at") if deployed_at else None,
+        "version": answers["release"],
+        "deployed_at": answers["deployed_at"],
         "environment": environment,
         "commit": commit,
     }
     req = OpenRequest(
-        title=title,
-        severity=severity,
-        project=project,
-        language=lang.value if lang else None,
+        title=answers["title"],
+        severity=answers["severity"],
+        project=answers["project"],
+        language=answers["language"],
         release=rel if any(rel.values()) else None,
-        impact=impact,
-        users_affected=users_affected,
-        detected_at=parse_time(detected_at, ws.tz, "--detected-at") if detected_at else None,
-        detected_by=detected_by,
+        impact=answers["impact"],
+        users_affected=answers["users_affected"],
+        detected_at=answers["detected_at"],
+        detected_by=answers["detected_by"],
+        contacts=_contacts(ws, answers["contacts"]) if answers["contacts"] else None,
     )
     incident_id, path = open_incident(ws, req)
     if json_:
         print_json({"id": incident_id, "path": ws.display(path)})
         return
     echo(incident_id)
+    if walk:
+        from meptool.cli.output import err_console
+        from meptool.cli.views import incident_lines
+        from meptool.incidents import update_due
+        from meptool.store import load
+
+        incident = load(ws, path)
+        due = update_due(ws, incident)
+        for line in incident_lines(incident, tz=ws.tz, due=due, now=ws.now()):
+            err_console().print(line)
     info(f"Opened {incident_id} in {ws.display(path)}")
     info(f"Next: own the error with 'meptool incident ack {incident_id}'.")
+
+
+def _contacts(ws: Workspace, added: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The workspace's contacts plus the ones given for this incident (same e-mail: replaced)."""
+    base = (
+        [c.model_dump(mode="json", exclude_none=True) for c in ws.config.client.contacts]
+        if ws.config.client
+        else []
+    )
+    new = [{k: getattr(v, "value", v) for k, v in c.items() if v is not None} for c in added]
+    emails = {c.get("email") for c in new if c.get("email")}
+    return [c for c in base if c.get("email") not in emails] + new
 
 
 @app.command("list")
@@ -202,7 +245,6 @@ def validate(
     from meptool.cli.output import echo, error, info, print_json
     from meptool.errors import WorkspaceNotFound
     from meptool.incidents import validate_files
-    from meptool.workspace import Workspace
 
     state = settings(ctx, workspace, no_input)
     files = [Path(p) for p in paths or []]
