@@ -53,11 +53,51 @@ def open_(
     json_: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
+    from_ci: Annotated[
+        bool,
+        typer.Option(
+            "--from-ci",
+            help="In a pipeline after a failed deploy: fill the release from the CI environment "
+            "(GitHub Actions, GitLab CI, MEPTOOL_*), never prompt, open one incident per run.",
+        ),
+    ] = False,
+    dotenv: Annotated[
+        str | None,
+        typer.Option(
+            help="With --from-ci: write MEPTOOL_INCIDENT_ID and MEPTOOL_INCIDENT_PATH to this "
+            "dotenv file (GitLab artifacts:reports:dotenv).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Open an incident and print its ID.
 
     Example:  meptool incident open --title "Paiement refusé" --severity critical --release v2.3.0
     """
+    if from_ci or dotenv is not None:
+        from meptool.cli.ci_cmds import open_from_ci
+
+        open_from_ci(
+            ctx,
+            from_ci=from_ci,
+            dotenv=dotenv,
+            title=title,
+            severity=severity,
+            project=project,
+            lang=lang,
+            release=release,
+            deployed_at=deployed_at,
+            environment=environment,
+            commit=commit,
+            impact=impact,
+            users_affected=users_affected,
+            detected_at=detected_at,
+            detected_by=detected_by,
+            json_=json_,
+            workspace=workspace,
+            no_input=no_input,
+        )
+        return
     from meptool.cli.output import echo, info, print_json
     from meptool.errors import UsageError
     from meptool.incidents import OpenRequest, open_incident

@@ -1,0 +1,106 @@
+"""`meptool incident open --from-ci`: the pipeline's side of `incident open`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import typer
+
+from meptool.cli.common import open_workspace, settings
+from meptool.enums import Language, Severity
+
+if TYPE_CHECKING:
+    from meptool.ci import Opened
+
+
+def open_from_ci(
+    ctx: typer.Context,
+    *,
+    from_ci: bool,
+    dotenv: str | None,
+    title: str | None,
+    severity: Severity | None,
+    project: str | None,
+    lang: Language | None,
+    release: str | None,
+    deployed_at: str | None,
+    environment: str | None,
+    commit: str | None,
+    impact: str | None,
+    users_affected: str | None,
+    detected_at: str | None,
+    detected_by: str | None,
+    json_: bool,
+    workspace: str | None,
+    no_input: bool,
+) -> None:
+    """Open (once per pipeline run) the incident of a failed deploy; never prompts."""
+    from meptool import ci, ci_output
+    from meptool.cli.output import echo, info, print_json
+    from meptool.errors import UsageError
+    from meptool.values import parse_time
+
+    if not from_ci:
+        raise UsageError("--dotenv goes with --from-ci", hint="add --from-ci")
+    state = settings(ctx, workspace, no_input=True)
+    ws = open_workspace(state)
+    github = ci.on_github()
+    safe = ci_output.neutralise if github else (lambda text: text)
+
+    run = ci.override(ci.detect(), version=release, commit=commit, environment=environment)
+    opened = ci.open_for_run(
+        ws,
+        run,
+        title=title,
+        severity=severity,
+        project=project,
+        language=lang.value if lang else None,
+        deployed_at=parse_time(deployed_at, ws.tz, "--deployed-at") if deployed_at else None,
+        impact=impact,
+        users_affected=users_affected,
+        detected_at=parse_time(detected_at, ws.tz, "--detected-at") if detected_at else None,
+        detected_by=detected_by,
+    )
+    path = ci.pipeline_path(ws, opened.path, run)
+
+    if github:
+        if out := os.environ.get("GITHUB_OUTPUT"):
+            ci_output.write_outputs(out, {"incident-id": opened.id, "incident-path": path})
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        text = ci_output.summary(opened, path)
+        if step_summary and not ci_output.append_summary(step_summary, text):
+            info("warning: the job summary is full (1 MiB); meptool's part was left out")
+    if dotenv:
+        ci_output.write_dotenv(
+            dotenv, {"MEPTOOL_INCIDENT_ID": opened.id, "MEPTOOL_INCIDENT_PATH": path}
+        )
+
+    if json_:
+        print_json(opened.as_dict(path))
+    else:
+        echo(opened.id)
+    _report(opened, path, safe)
+
+
+def _report(opened: Opened, path: str, safe: Callable[[str], str]) -> None:
+    """Diagnostics on stderr (user text escaped so it cannot act as a workflow command)."""
+    from rich.markup import escape
+
+    from meptool.cli.output import info
+
+    run = opened.run
+    if opened.created:
+        message = f"Opened {opened.id} in {path}: {opened.title}"
+    else:
+        message = (
+            f"{opened.id} was already opened by {run.describe()}; not opening another ({path})"
+        )
+    info(escape(safe(message)))
+    if not run.run_id:
+        info(
+            "warning: no run ID in the environment, so a re-run would open another "
+            "incident; set MEPTOOL_RUN_ID to make it find this one"
+        )
+    info(f"Next: own the error with 'meptool incident ack {opened.id}'.")
