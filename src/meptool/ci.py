@@ -292,12 +292,12 @@ class Opened:
     run: Run
 
     def as_dict(self, path: str) -> dict[str, Any]:
-        """JSON-ready data (`path` as shown to the pipeline). The title is left out:
-        it is user text, and scripts read it from the file."""
+        """JSON-ready data (`path` as shown to the pipeline)."""
         return {
             "id": self.id,
             "path": path,
             "created": self.created,
+            "title": self.title,
             "severity": self.severity.value,
             "provider": self.run.provider,
             "run_id": self.run.run_id,

@@ -48,6 +48,12 @@ def neutralise(text: str) -> str:
     return text.replace("::", ":%3A").replace("##[", "##%5B")
 
 
+def neutralise_json(text: str) -> str:
+    """JSON text that means the same data but holds no `::` or `##[`: inside strings
+    (the only place they can occur) `:` and `[` are written as \\u escapes."""
+    return text.replace("::", ":\\u003a").replace("##[", "##\\u005b")
+
+
 def command(name: str, message: str, **properties: str | int) -> str:
     """One workflow command line, e.g. `::error file=a.yaml,line=3::bad value`."""
     props = ",".join(f"{k}={escape_property(str(v))}" for k, v in properties.items())

@@ -13,6 +13,7 @@ from meptool.enums import Language, Severity
 
 if TYPE_CHECKING:
     from meptool.ci import Opened
+    from meptool.errors import Problem
 
 
 def open_from_ci(
@@ -38,7 +39,7 @@ def open_from_ci(
 ) -> None:
     """Open (once per pipeline run) the incident of a failed deploy; never prompts."""
     from meptool import ci, ci_output
-    from meptool.cli.output import echo, info, print_json
+    from meptool.cli.output import echo, info
     from meptool.errors import UsageError
     from meptool.values import parse_time
 
@@ -78,7 +79,7 @@ def open_from_ci(
         )
 
     if json_:
-        print_json(opened.as_dict(path))
+        print_json_safe(opened.as_dict(path))
     else:
         echo(opened.id)
     _report(opened, path, safe)
@@ -104,3 +105,31 @@ def _report(opened: Opened, path: str, safe: Callable[[str], str]) -> None:
             "incident; set MEPTOOL_RUN_ID to make it find this one"
         )
     info(f"Next: own the error with 'meptool incident ack {opened.id}'.")
+
+
+def print_json_safe(data: object) -> None:
+    """`--json` output; on GitHub Actions written so no string in it acts as a command."""
+    import json
+    import sys
+
+    from meptool import ci, ci_output
+
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    if ci.on_github():
+        text = ci_output.neutralise_json(text)
+    sys.stdout.write(text + "\n")
+
+
+def github_annotations(problems: list[Problem]) -> Callable[[str], str]:
+    """On GitHub Actions, print an `::error` annotation per problem (on stderr, so that
+    stdout stays data) and return how to make the other lines safe; elsewhere do nothing."""
+    import sys
+
+    from meptool import ci, ci_output
+
+    if not ci.on_github():
+        return lambda text: text
+    root = os.environ.get("GITHUB_WORKSPACE")
+    for line in ci_output.problem_annotations(problems, root=root):
+        sys.stderr.write(line + "\n")
+    return ci_output.neutralise

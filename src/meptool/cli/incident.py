@@ -239,7 +239,8 @@ def validate(
 
     Example:  meptool incident validate incidents/MEP-2026-001/incident.yaml
     """
-    from meptool.cli.output import echo, error, info, print_json
+    from meptool.cli.ci_cmds import github_annotations, print_json_safe
+    from meptool.cli.output import echo, error, info
     from meptool.errors import WorkspaceNotFound
     from meptool.incidents import validate_files
     from meptool.workspace import Workspace
@@ -254,8 +255,9 @@ def validate(
         ws = None
     results = validate_files(ws, files)
     bad = [r for r in results if not r.ok]
+    safe = github_annotations([p for r in bad for p in r.problems])
     if json_:
-        print_json(
+        print_json_safe(
             {
                 "ok": not bad,
                 "files": [
@@ -267,7 +269,7 @@ def validate(
     else:
         for r in bad:
             for p in r.problems:
-                echo(str(p))
+                echo(safe(str(p)))
         count = sum(len(r.problems) for r in bad)
         if bad:
             error(f"{count} problem(s) in {len(bad)} of {len(results)} file(s)")
