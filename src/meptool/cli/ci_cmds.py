@@ -89,7 +89,11 @@ def _report(opened: Opened, path: str, safe: Callable[[str], str]) -> None:
     """Diagnostics on stderr (user text escaped so it cannot act as a workflow command)."""
     from rich.markup import escape
 
-    from meptool.cli.output import info
+    from meptool.cli.output import err_console
+
+    def info(text: str) -> None:
+        # One log line per message, never wrapped: CI logs are read by people and the runner.
+        err_console().print(text, soft_wrap=True)
 
     run = opened.run
     if opened.created:
