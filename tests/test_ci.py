@@ -239,6 +239,24 @@ def test_user_text_cannot_act_as_a_workflow_command(run, workspace: Path, github
     assert parse_outputs(github["output"].read_text())["incident-id"] == "MEP-2026-001"
 
 
+def test_errors_quoting_user_text_are_neutralised(run, github) -> None:
+    result = run("incident", "open", "--from-ci", "--deployed-at", "::error::x\n##[y")
+    assert result.exit_code == 2
+    assert "--deployed-at" in result.stderr and ":%3Aerror" in result.stderr
+    assert_no_workflow_command(result.stderr)
+
+
+def test_unwritable_github_output_fails_after_printing_the_id(
+    run, workspace: Path, github, monkeypatch
+) -> None:
+    monkeypatch.setenv("GITHUB_OUTPUT", str(workspace / "missing" / "out"))
+    result = run("incident", "open", "--from-ci")
+    assert result.exit_code == 1
+    assert result.stdout == "MEP-2026-001\n"
+    assert "MEP-2026-001 is open, but $GITHUB_OUTPUT" in result.stderr
+    assert run("incident", "open", "--from-ci").stdout == "MEP-2026-001\n"
+
+
 def test_outside_github_titles_are_printed_as_they_are(run, monkeypatch) -> None:
     monkeypatch.setenv("MEPTOOL_RUN_ID", "7")
     result = run("incident", "open", "--from-ci", "--title", "A::B")

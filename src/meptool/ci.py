@@ -105,6 +105,11 @@ def _get(env: Mapping[str, str], *names: str) -> str | None:
     return None
 
 
+def _raw(env: Mapping[str, str], name: str) -> str | None:
+    """A path as given (folder names may hold any spacing)."""
+    return env.get(name) or None
+
+
 def _true(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in {"true", "1", "yes"}
 
@@ -135,7 +140,7 @@ def _github(env: Mapping[str, str]) -> Run:
         workflow=_get(env, "GITHUB_WORKFLOW"),
         repository=repo,
         project_name=repo.rsplit("/", 1)[-1] if repo else None,
-        root_dir=_get(env, "GITHUB_WORKSPACE"),
+        root_dir=_raw(env, "GITHUB_WORKSPACE"),
     )
 
 
@@ -156,7 +161,7 @@ def _gitlab(env: Mapping[str, str]) -> Run:
         workflow=_get(env, "CI_PIPELINE_NAME"),
         repository=path,
         project_name=_get(env, "CI_PROJECT_NAME") or (path.rsplit("/", 1)[-1] if path else None),
-        root_dir=_get(env, "CI_PROJECT_DIR"),
+        root_dir=_raw(env, "CI_PROJECT_DIR"),
     )
 
 
@@ -175,7 +180,7 @@ def _generic(env: Mapping[str, str]) -> Run:
         version=tag,
         repository=repo,
         project_name=repo.rsplit("/", 1)[-1] if repo else None,
-        root_dir=_get(env, "CI_PROJECT_DIR", "CI_WORKSPACE"),
+        root_dir=_raw(env, "CI_PROJECT_DIR") or _raw(env, "CI_WORKSPACE"),
     )
 
 

@@ -48,6 +48,11 @@ def neutralise(text: str) -> str:
     return text.replace("::", ":%3A").replace("##[", "##%5B")
 
 
+def neutralise_lines(text: str) -> str:
+    """`neutralise` for each line of a message meant to span lines."""
+    return "\n".join(neutralise(line) for line in text.split("\n"))
+
+
 def neutralise_json(text: str) -> str:
     """JSON text that means the same data but holds no `::` or `##[`: inside strings
     (the only place they can occur) `:` and `[` are written as \\u escapes."""
@@ -188,6 +193,40 @@ def append_summary(path: str | Path, text: str) -> bool:
         return False
     append_text(path, data)
     return True
+
+
+def publish(opened: Opened, path: str, *, env: Mapping[str, str], dotenv: str | None) -> list[str]:
+    """Hand the incident to later steps: GitHub outputs and summary (when `env` names their
+    files), the GitLab dotenv file (when asked). Returns warnings; InputError when a file
+    cannot be written."""
+    warnings = []
+    targets = [
+        ("$GITHUB_OUTPUT", env.get("GITHUB_OUTPUT")),
+        ("$GITHUB_STEP_SUMMARY", env.get("GITHUB_STEP_SUMMARY")),
+        ("--dotenv", dotenv),
+    ]
+    for name, target in targets:
+        if not target:
+            continue
+        try:
+            if name == "$GITHUB_OUTPUT":
+                write_outputs(target, {"incident-id": opened.id, "incident-path": path})
+            elif name == "$GITHUB_STEP_SUMMARY":
+                if not append_summary(target, summary(opened, path)):
+                    warnings.append(
+                        "warning: the job summary is full (1 MiB); meptool's part was left out"
+                    )
+            else:
+                write_dotenv(
+                    target, {"MEPTOOL_INCIDENT_ID": opened.id, "MEPTOOL_INCIDENT_PATH": path}
+                )
+        except OSError as exc:
+            raise InputError(
+                f"{opened.id} is open, but {name} ({target}) could not be written: "
+                f"{exc.strerror or exc}",
+                hint="check the path; running the job again finds the same incident",
+            ) from None
+    return warnings
 
 
 # --- GitLab dotenv ---------------------------------------------------------------

@@ -39,61 +39,59 @@ def open_from_ci(
 ) -> None:
     """Open (once per pipeline run) the incident of a failed deploy; never prompts."""
     from meptool import ci, ci_output
-    from meptool.cli.output import echo, info
-    from meptool.errors import UsageError
+    from meptool.cli.output import echo
+    from meptool.errors import MeptoolError, UsageError
     from meptool.values import parse_time
 
-    if not from_ci:
-        raise UsageError("--dotenv goes with --from-ci", hint="add --from-ci")
-    state = settings(ctx, workspace, no_input=True)
-    ws = open_workspace(state)
     github = ci.on_github()
-    safe = ci_output.neutralise if github else (lambda text: text)
-
-    run = ci.override(ci.detect(), version=release, commit=commit, environment=environment)
-    opened = ci.open_for_run(
-        ws,
-        run,
-        title=title,
-        severity=severity,
-        project=project,
-        language=lang.value if lang else None,
-        deployed_at=parse_time(deployed_at, ws.tz, "--deployed-at") if deployed_at else None,
-        impact=impact,
-        users_affected=users_affected,
-        detected_at=parse_time(detected_at, ws.tz, "--detected-at") if detected_at else None,
-        detected_by=detected_by,
-    )
-    path = ci.pipeline_path(ws, opened.path, run)
-
-    if github:
-        if out := os.environ.get("GITHUB_OUTPUT"):
-            ci_output.write_outputs(out, {"incident-id": opened.id, "incident-path": path})
-        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        text = ci_output.summary(opened, path)
-        if step_summary and not ci_output.append_summary(step_summary, text):
-            info("warning: the job summary is full (1 MiB); meptool's part was left out")
-    if dotenv:
-        ci_output.write_dotenv(
-            dotenv, {"MEPTOOL_INCIDENT_ID": opened.id, "MEPTOOL_INCIDENT_PATH": path}
+    safe = ci_output.neutralise_lines if github else (lambda text: text)
+    try:
+        if not from_ci:
+            raise UsageError("--dotenv goes with --from-ci", hint="add --from-ci")
+        state = settings(ctx, workspace, no_input=True)
+        ws = open_workspace(state)
+        run = ci.override(ci.detect(), version=release, commit=commit, environment=environment)
+        opened = ci.open_for_run(
+            ws,
+            run,
+            title=title,
+            severity=severity,
+            project=project,
+            language=lang.value if lang else None,
+            deployed_at=parse_time(deployed_at, ws.tz, "--deployed-at") if deployed_at else None,
+            impact=impact,
+            users_affected=users_affected,
+            detected_at=parse_time(detected_at, ws.tz, "--detected-at") if detected_at else None,
+            detected_by=detected_by,
         )
+        path = ci.pipeline_path(ws, opened.path, run)
+        if json_:
+            print_json_safe(opened.as_dict(path))
+        else:
+            echo(opened.id)
+        _report(opened, path, safe)
+        # After the ID is out: a file the runner gave us that cannot be written fails the
+        # step (exit 1), and the re-run finds the incident.
+        for warning in ci_output.publish(
+            opened, path, env=os.environ if github else {}, dotenv=dotenv
+        ):
+            _info(warning)
+    except MeptoolError as exc:
+        # Errors may quote user text (a flag's value, a file's content): neutralise it too.
+        exc.message, exc.hint = safe(exc.message), safe(exc.hint) if exc.hint else None
+        raise
 
-    if json_:
-        print_json_safe(opened.as_dict(path))
-    else:
-        echo(opened.id)
-    _report(opened, path, safe)
+
+def _info(text: str) -> None:
+    from meptool.cli.output import err_console
+
+    # One log line per message, never wrapped: CI logs are read by people and the runner.
+    err_console().print(text, soft_wrap=True)
 
 
 def _report(opened: Opened, path: str, safe: Callable[[str], str]) -> None:
     """Diagnostics on stderr (user text escaped so it cannot act as a workflow command)."""
     from rich.markup import escape
-
-    from meptool.cli.output import err_console
-
-    def info(text: str) -> None:
-        # One log line per message, never wrapped: CI logs are read by people and the runner.
-        err_console().print(text, soft_wrap=True)
 
     run = opened.run
     if opened.created:
@@ -102,13 +100,13 @@ def _report(opened: Opened, path: str, safe: Callable[[str], str]) -> None:
         message = (
             f"{opened.id} was already opened by {run.describe()}; not opening another ({path})"
         )
-    info(escape(safe(message)))
+    _info(escape(safe(message)))
     if not run.run_id:
-        info(
+        _info(
             "warning: no run ID in the environment, so a re-run would open another "
             "incident; set MEPTOOL_RUN_ID to make it find this one"
         )
-    info(f"Next: own the error with 'meptool incident ack {opened.id}'.")
+    _info(f"Next: own the error with 'meptool incident ack {opened.id}'.")
 
 
 def print_json_safe(data: object) -> None:
