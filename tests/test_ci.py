@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -569,3 +570,103 @@ def test_gitlab_example_runs_after_a_failed_deploy() -> None:
     dotenv = shlex.split(opened)[shlex.split(opened).index("--dotenv") + 1]
     assert job["artifacts"]["reports"]["dotenv"] == dotenv
     assert "$MEPTOOL_WORKSPACE/incidents/" in job["artifacts"]["paths"]
+
+
+# --- the GitHub example, run for real against a local git remote ------------------------------
+
+EXPR = re.compile(r"\$\{\{\s*(.+?)\s*\}\}")
+
+
+def _expand(value: str, context: dict[str, str]) -> str:
+    return EXPR.sub(lambda m: context[m.group(1)], value)
+
+
+def run_github_job(doc: dict, checkout: Path, env: dict[str, str], tmp: Path) -> dict[str, str]:
+    """Run the `run:` steps of the example's `incident` job the way the runner does
+    (bash -e, step env with expressions, $GITHUB_OUTPUT per step); `uses:` steps and
+    the pip install are skipped (meptool is already on PATH)."""
+    job = doc["jobs"]["incident"]
+    context = {"github.run_id": env["GITHUB_RUN_ID"]}
+    base = {**env, **{k: _expand(str(v), context) for k, v in doc["env"].items()}}
+    base.update({k: _expand(str(v), context) for k, v in job["env"].items()})
+    outputs: dict[str, str] = {}
+    for n, step in enumerate(job["steps"]):
+        if "run" not in step or "pip install" in step["run"]:
+            continue
+        out = tmp / f"output-{n}"
+        out.write_text("")
+        step_env = {**base, "GITHUB_OUTPUT": str(out)}
+        step_env.update({k: _expand(str(v), context) for k, v in step.get("env", {}).items()})
+        proc = subprocess.run(
+            ["bash", "-e", "-c", step["run"]],
+            check=False,
+            cwd=checkout,
+            env=step_env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0 or step.get("continue-on-error"), (step, proc.stderr)
+        if "id" in step:
+            for key, value in parse_outputs(out.read_text()).items():
+                context[f"steps.{step['id']}.outputs.{key}"] = value
+                outputs[key] = value
+    return outputs
+
+
+def test_github_example_job_reruns_find_the_incident_through_its_branch(tmp_path: Path) -> None:
+    doc = yaml.safe_load((ROOT / "examples" / "ci" / "github-actions.yml").read_text())
+    workspace_dir = doc["env"]["MEPTOOL_WORKSPACE"]
+
+    def git(*args: str, cwd: Path = tmp_path) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    origin = tmp_path / "origin.git"
+    git("init", "-q", "--bare", str(origin))
+    seed = tmp_path / "seed"
+    (seed / workspace_dir).parent.mkdir(parents=True)
+    shutil.copytree(ROOT / "examples" / "workspace", seed / workspace_dir)
+    git("init", "-q", "-b", "main", cwd=seed)
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".", cwd=seed)
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "s", cwd=seed)
+    git("push", "-q", f"file://{origin}", "HEAD:refs/heads/main", cwd=seed)
+    sha = git("rev-parse", "HEAD", cwd=seed)
+
+    def attempt(number: int) -> dict[str, str]:
+        checkout = tmp_path / f"attempt-{number}"
+        git("clone", "-q", f"file://{origin}", str(checkout))
+        git("checkout", "-q", "--detach", sha, cwd=checkout)
+        summary = tmp_path / f"summary-{number}"
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_SERVER_URL": "https://git.acme.example",
+            "GITHUB_REPOSITORY": "acme/boutique",
+            "GITHUB_RUN_ID": "777",
+            "GITHUB_RUN_ATTEMPT": str(number),
+            "GITHUB_SHA": sha,
+            "GITHUB_REF_NAME": "main",
+            "GITHUB_WORKSPACE": str(checkout),
+            "GITHUB_STEP_SUMMARY": str(summary),
+        }
+        outputs = run_github_job(doc, checkout, env, tmp_path)
+        assert summary.read_text().count("incident MEP-2026-003") == 1
+        return outputs
+
+    first = attempt(1)
+    assert first == {
+        "incident-id": "MEP-2026-003",
+        "incident-path": f"{workspace_dir}/incidents/MEP-2026-003/incident.yaml",
+    }
+    assert attempt(2) == first  # a fresh checkout, yet the re-run finds its incident
+    branch = tmp_path / "branch"
+    git("clone", "-q", "-b", "meptool/run-777", f"file://{origin}", str(branch))
+    incidents = sorted(p.name for p in (branch / workspace_dir / "incidents").iterdir())
+    assert incidents == ["MEP-2026-001", "MEP-2026-002", "MEP-2026-003"]
+    data = load(branch / workspace_dir / "incidents" / "MEP-2026-003" / "incident.yaml")
+    assert data["release"]["ci"]["attempt"] == "1"
+    assert data["release"]["environment"] == "production"
