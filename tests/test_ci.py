@@ -670,3 +670,55 @@ def test_github_example_job_reruns_find_the_incident_through_its_branch(tmp_path
     data = load(branch / workspace_dir / "incidents" / "MEP-2026-003" / "incident.yaml")
     assert data["release"]["ci"]["attempt"] == "1"
     assert data["release"]["environment"] == "production"
+
+
+def test_gitlab_example_script_runs(tmp_path: Path) -> None:
+    doc = yaml.safe_load((ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text())
+    job = doc["incident"]
+    checkout = tmp_path / "project"
+    workspace_dir = doc["variables"]["MEPTOOL_WORKSPACE"]
+    shutil.copytree(ROOT / "examples" / "workspace", checkout / workspace_dir)
+    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
+    subprocess.run(
+        ["git", "remote", "add", "origin", f"file://{tmp_path}/none.git"], check=True, cwd=checkout
+    )
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in doc["variables"].items()},
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "GITLAB_CI": "true",
+        "CI_PIPELINE_ID": "31",
+        "CI_PIPELINE_URL": "https://gitlab.acme.example/shop/boutique/-/pipelines/31",
+        "CI_COMMIT_SHA": SHA,
+        "CI_COMMIT_TAG": "v2.3.0",
+        "CI_COMMIT_REF_NAME": "v2.3.0",
+        "CI_PROJECT_DIR": str(checkout),
+        "CI_SERVER_HOST": "gitlab.acme.example",
+    }
+    env.update({k: v.replace("$CI_PIPELINE_ID", "31") for k, v in job["variables"].items()})
+    lines = [
+        line
+        for line in job["before_script"] + job["script"]
+        if not line.startswith(("apt-get", "python -m pip"))
+    ]
+    # GitLab runs the lines in one shell that stops at the first failure.
+    script = "set -eo pipefail\n" + "\n".join(lines) + '\necho "id=$MEPTOOL_INCIDENT_ID"'
+    proc = subprocess.run(
+        ["bash", "-c", script],
+        check=False,
+        cwd=checkout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "MEP-2026-003"
+    assert proc.stdout.splitlines()[-1] == "id=MEP-2026-003"
+    assert (checkout / "meptool.env").read_text() == (
+        "MEPTOOL_INCIDENT_ID=MEP-2026-003\n"
+        f"MEPTOOL_INCIDENT_PATH={workspace_dir}/incidents/MEP-2026-003/incident.yaml\n"
+    )
+    data = load(checkout / workspace_dir / "incidents" / "MEP-2026-003" / "incident.yaml")
+    assert data["title"] == "Deploy of v2.3.0 to production failed (5e0c8a1)"
