@@ -62,8 +62,8 @@ def test_open_missing_values_name_the_flag(run) -> None:
 
 def test_title_with_newline_is_refused(run, workspace: Path) -> None:
     result = run("incident", "open", "--title", "a\nBcc: x@evil.example", "--severity", "minor")
-    assert result.exit_code == 1
-    assert "title: must be on one line" in result.stderr
+    assert result.exit_code == 2
+    assert "--title: must be on one line" in result.stderr
     assert (workspace / "incidents").is_dir()
     assert not list((workspace / "incidents").iterdir())
 

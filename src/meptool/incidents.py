@@ -226,4 +226,23 @@ def validate_files(ws: Workspace | None, paths: list[Path]) -> list[FileResult]:
         if ws is None:  # pragma: no cover - callers open the workspace first
             return []
         paths = [ws.config_path, *ws.incident_files()]
-    return [validate_file(ws, p) for p in paths]
+    owners: dict[Path, Workspace | None] = {}
+    return [validate_file(_owner(p, owners) or ws, p) for p in paths]
+
+
+def _owner(path: Path, cache: dict[Path, Workspace | None]) -> Workspace | None:
+    """The workspace a file lives in (for its timezone), found from the file's own
+    parents: pre-commit runs from the repository root, often outside the workspace."""
+    from meptool.workspace import CONFIG_NAME
+
+    folder = path.absolute().parent
+    if folder not in cache:
+        found = next((f for f in (folder, *folder.parents) if (f / CONFIG_NAME).is_file()), None)
+        owner = Workspace(found) if found else None
+        try:
+            if owner is not None:
+                owner.tz  # noqa: B018 - a broken meptool.yaml: fall back to the given workspace
+        except InvalidFile:
+            owner = None
+        cache[folder] = owner
+    return cache[folder]

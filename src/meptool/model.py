@@ -124,6 +124,8 @@ class CI(Model):
     run_url: Text | None = None
     job_url: Text | None = None
     run_id: Line | None = None
+    attempt: Line | None = None
+    """Which try of the run opened the incident (not part of its identity: a re-run finds it)."""
     ref: Line | None = None
     tag: Line | None = None
     actor: Line | None = None

@@ -181,8 +181,26 @@ def create(ws: Workspace, build: Callable[[str], dict[str, Any]]) -> tuple[str, 
     Two `incident open` at once get two IDs: allocation happens under a lock and
     the folder is created exclusively.
     """
+    incident_id, path, _ = create_once(ws, build, find=None)
+    return incident_id, path
+
+
+def create_once(
+    ws: Workspace,
+    build: Callable[[str], dict[str, Any]],
+    *,
+    find: Callable[[], tuple[str, Path] | None] | None,
+) -> tuple[str, Path, bool]:
+    """Like `create`, unless `find()`, called under the same lock, returns an existing incident.
+
+    Returns the ID, the path, and whether a new incident was created. Used by
+    `open --from-ci` so that two runs of one pipeline never open two incidents.
+    """
     year = ws.now().year
     with locked(ws, "ids"):
+        found = find() if find is not None else None
+        if found is not None:
+            return found[0], found[1], False
         ws.incidents_dir.mkdir(parents=True, exist_ok=True)
         while True:
             incident_id = next_id(ws, year)
@@ -199,7 +217,7 @@ def create(ws: Workspace, build: Callable[[str], dict[str, Any]]) -> tuple[str, 
             with contextlib.suppress(OSError):
                 folder.rmdir()
             raise
-    return incident_id, path
+    return incident_id, path, True
 
 
 def write_new(ws: Workspace, path: Path, data: dict[str, Any]) -> Incident:

@@ -63,11 +63,51 @@ def open_(
     json_: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
+    from_ci: Annotated[
+        bool,
+        typer.Option(
+            "--from-ci",
+            help="In a pipeline after a failed deploy: fill the release from the CI environment "
+            "(GitHub Actions, GitLab CI, MEPTOOL_*), never prompt, open one incident per run.",
+        ),
+    ] = False,
+    dotenv: Annotated[
+        str | None,
+        typer.Option(
+            help="With --from-ci: write MEPTOOL_INCIDENT_ID and MEPTOOL_INCIDENT_PATH to this "
+            "dotenv file (GitLab artifacts:reports:dotenv).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Open an incident and print its ID; on a terminal without flags, a guided walk-through.
 
     Example:  meptool incident open --title "Paiement refusé" --severity critical --release v2.3.0
     """
+    if from_ci or dotenv is not None:
+        from meptool.cli.ci_cmds import open_from_ci
+
+        open_from_ci(
+            ctx,
+            from_ci=from_ci,
+            dotenv=dotenv,
+            title=title,
+            severity=severity,
+            project=project,
+            lang=lang,
+            release=release,
+            deployed_at=deployed_at,
+            environment=environment,
+            commit=commit,
+            impact=impact,
+            users_affected=users_affected,
+            detected_at=detected_at,
+            detected_by=detected_by,
+            json_=json_,
+            workspace=workspace,
+            no_input=no_input,
+        )
+        return
     from meptool.cli.common import interactive
     from meptool.cli.output import echo, info, print_json
     from meptool.cli.prompts import ask
@@ -242,7 +282,8 @@ def validate(
 
     Example:  meptool incident validate incidents/MEP-2026-001/incident.yaml
     """
-    from meptool.cli.output import echo, error, info, print_json
+    from meptool.cli.ci_cmds import github_annotations, print_json_safe
+    from meptool.cli.output import echo, error, info
     from meptool.errors import WorkspaceNotFound
     from meptool.incidents import validate_files
 
@@ -256,8 +297,9 @@ def validate(
         ws = None
     results = validate_files(ws, files)
     bad = [r for r in results if not r.ok]
+    safe = github_annotations([p for r in bad for p in r.problems])
     if json_:
-        print_json(
+        print_json_safe(
             {
                 "ok": not bad,
                 "files": [
@@ -269,7 +311,7 @@ def validate(
     else:
         for r in bad:
             for p in r.problems:
-                echo(str(p))
+                echo(safe(str(p)))
         count = sum(len(r.problems) for r in bad)
         if bad:
             error(f"{count} problem(s) in {len(bad)} of {len(results)} file(s)")
