@@ -94,7 +94,8 @@ def _span(
         return Span(name, start, end, elapsed(start, end))
     if done:
         return Span(name, start, None, None)  # reached, but nobody wrote down when
-    return Span(name, start, None, elapsed(start, now), running=True)
+    # A clock set before the start (a frozen demo clock, a typo) must not show negative time.
+    return Span(name, start, None, max(elapsed(start, now), dt.timedelta(0)), running=True)
 
 
 def durations(incident: Incident, now: dt.datetime) -> dict[str, Span]:
@@ -155,7 +156,8 @@ def update_gaps(incident: Incident, cadence: dt.timedelta, now: dt.datetime) -> 
             gaps.append(Gap(prev_seq, seq, prev_time, at, elapsed(prev_time, at), cadence))
         prev_time, prev_seq = at, seq
     if m.resolved is None and not reached(incident, Status.RESOLVED):
-        gaps.append(Gap(prev_seq, None, prev_time, now, elapsed(prev_time, now), cadence, True))
+        wait = max(elapsed(prev_time, now), dt.timedelta(0))
+        gaps.append(Gap(prev_seq, None, prev_time, now, wait, cadence, running=True))
     elif m.resolved is not None and elapsed(prev_time, m.resolved) > dt.timedelta(0):
         gaps.append(
             Gap(prev_seq, None, prev_time, m.resolved, elapsed(prev_time, m.resolved), cadence)
