@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 # Colour-blind-safe palette (Okabe–Ito), readable in greyscale print too.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+LATE = "#b3261e"
 CHAR_W = 6.4  # average width of a 11px sans-serif character
 
 
@@ -129,7 +130,9 @@ def _frame(title: str, categories: Sequence[str], top_value: float, width: float
     top = max(step, math.ceil((top_value or 1.0) / step) * step)
     value = 0.0
     while value <= top + 1e-9:
-        plot.yticks.append(Tick(plot.bottom - value / top * (plot.bottom - plot.top), _fmt_number(value)))
+        plot.yticks.append(
+            Tick(plot.bottom - value / top * (plot.bottom - plot.top), _fmt_number(value))
+        )
         value += step
     plot.empty = not categories
     return plot
@@ -145,7 +148,11 @@ def _slots(plot: Plot, categories: Sequence[str]) -> list[float]:
     slot = (plot.right - plot.left) / n
     centres = [plot.left + slot * (i + 0.5) for i in range(len(categories))]
     every = max(1, math.ceil(len(categories) * 60 / (plot.right - plot.left)))
-    plot.xlabels = [Tick(x, c) for i, (x, c) in enumerate(zip(centres, categories, strict=True)) if i % every == 0]
+    plot.xlabels = [
+        Tick(x, c)
+        for i, (x, c) in enumerate(zip(centres, categories, strict=True))
+        if i % every == 0
+    ]
     return centres
 
 
@@ -155,9 +162,13 @@ def stacked_bars(
     series: Sequence[tuple[str, Sequence[float]]],
     *,
     width: float = 720,
+    grouped: bool = False,
 ) -> BarChart:
-    """Bars per category, one stacked segment per series (e.g. incidents per month by severity)."""
-    totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
+    """Bars per category, stacked per series (or side by side when `grouped`)."""
+    totals = [
+        (max if grouped else sum)([0.0, *(values[i] for _, values in series)])
+        for i in range(len(categories))
+    ]
     frame = _frame(title, categories, max(totals, default=0.0), width)
     chart = BarChart(**vars(frame))
     chart.legend = [Series(name, PALETTE[i % len(PALETTE)]) for i, (name, _) in enumerate(series)]
@@ -165,6 +176,7 @@ def stacked_bars(
     scale = _scale(chart)
     slot = (chart.right - chart.left) / max(len(categories), 1)
     bar_w = min(48.0, slot * 0.7)
+    each = bar_w / max(len(series), 1) if grouped else bar_w
     for i, (cat, x) in enumerate(zip(categories, centres, strict=True)):
         base = chart.bottom
         for s, (name, values) in enumerate(series):
@@ -172,10 +184,13 @@ def stacked_bars(
             if value <= 0:
                 continue
             h = value * scale
-            base -= h
-            chart.bars.append(
-                Rect(x - bar_w / 2, base, bar_w, h, PALETTE[s % len(PALETTE)], f"{cat} — {name}: {_fmt_number(value)}")
-            )
+            if grouped:
+                left, top = x - bar_w / 2 + s * each, chart.bottom - h
+            else:
+                base -= h
+                left, top = x - bar_w / 2, base
+            title_text = f"{cat} — {name}: {_fmt_number(round(value, 1))}"
+            chart.bars.append(Rect(left, top, each, h, PALETTE[s % len(PALETTE)], title_text))
     return chart
 
 
@@ -187,10 +202,12 @@ def lines(
     fmt: Callable[[float], str] = _fmt_number,
     width: float = 720,
     dashed: Sequence[bool] = (),
+    fixed_top: float | None = None,
 ) -> LineChart:
-    """One polyline per series over the categories; missing values break nothing (skipped)."""
+    """One polyline per series over the categories; missing values are skipped."""
     values = [v for _, vs in series for v in vs if v is not None]
-    frame = _frame(title, categories, max(values, default=0.0), width)
+    top = fixed_top if fixed_top is not None else max(values, default=0.0)
+    frame = _frame(title, categories, top, width)
     chart = LineChart(**vars(frame))
     chart.legend = [Series(name, PALETTE[i % len(PALETTE)]) for i, (name, _) in enumerate(series)]
     centres = _slots(chart, categories)
@@ -228,13 +245,14 @@ def hbars(
     series: Sequence[tuple[str, Sequence[float]]],
     *,
     width: float = 720,
+    colours: Sequence[str] = PALETTE,
 ) -> HBarChart:
     """Horizontal stacked bars; the total is written at the end of each row."""
     row_h = 24.0
     label_w = min(260.0, max([text_width(lbl) for lbl in labels], default=60.0))
     chart = HBarChart(width, 44 + row_h * max(len(labels), 1) + 10, label_w, title)
     chart.empty = not labels
-    chart.legend = [Series(name, PALETTE[i % len(PALETTE)]) for i, (name, _) in enumerate(series)]
+    chart.legend = [Series(name, colours[i % len(colours)]) for i, (name, _) in enumerate(series)]
     totals = [sum(vs[i] for _, vs in series) for i in range(len(labels))]
     top = max(totals, default=1.0) or 1.0
     span = width - label_w - 60
@@ -246,7 +264,16 @@ def hbars(
             if vs[i] <= 0:
                 continue
             w = vs[i] / top * span
-            chart.bars.append(Rect(x, y + 4, w, row_h - 8, PALETTE[s % len(PALETTE)], f"{label} — {name}: {_fmt_number(vs[i])}"))
+            chart.bars.append(
+                Rect(
+                    x,
+                    y + 4,
+                    w,
+                    row_h - 8,
+                    PALETTE[s % len(PALETTE)],
+                    f"{label} — {name}: {_fmt_number(vs[i])}",
+                )
+            )
             x += w
         chart.values.append(Tick(x + 4, _fmt_number(totals[i])))
     return chart
@@ -384,7 +411,9 @@ def timeline(
     chart.below = [
         Mark(x, tx, axis_y + 44 + r * ROW_H, e.label, e.sub, e.kind) for e, x, tx, r in below
     ]
-    entries = sorted((e for e in events if e.kind == "entry"), key=lambda e: e.at.astimezone(dt.UTC))
+    entries = sorted(
+        (e for e in events if e.kind == "entry"), key=lambda e: e.at.astimezone(dt.UTC)
+    )
     chart.dots = [
         Mark(x_of(e.at), x_of(e.at), axis_y, e.label, e.sub, e.kind, number=i)
         for i, e in enumerate(entries, 1)

@@ -151,8 +151,14 @@ def filters(lang: str, tz: dt.tzinfo) -> dict[str, Callable[..., Any]]:
     def number(value: float | None, digits: int = 1) -> str:
         if value is None:
             return "—"
-        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+        text = f"{value:.{digits}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
         return text.replace(".", ",") if lang == "fr" else text
+
+    def cell(value: str | None) -> str:
+        # Free text inside a Markdown table row: one line, no column separator.
+        return " ".join((value or "").split()).replace("|", "\\|")
 
     return {
         "retro_when": when,
@@ -161,4 +167,5 @@ def filters(lang: str, tz: dt.tzinfo) -> dict[str, Callable[..., Any]]:
         "retro_month": month,
         "retro_span": lambda delta: format_span(delta, lang),
         "retro_number": number,
+        "retro_cell": cell,
     }

@@ -114,7 +114,10 @@ def build(
     client = audience == "client"
     extra = []
     if ws.config.team:
-        extra = [*ws.config.team.members, *([ws.config.team.lead.name] if ws.config.team.lead else [])]
+        extra = [
+            *ws.config.team.members,
+            *([ws.config.team.lead.name] if ws.config.team.lead else []),
+        ]
     redactor = Redactor(team_names(incident, extra) if client else [], ROLE[lang])
 
     def text(value: str | None) -> str | None:
@@ -265,8 +268,12 @@ def timeline_chart(ws: Workspace, r: Report) -> Any:
     ]
     word = "Point" if r.lang == "fr" else "Update"
     events += [
-        charts.Event(u.sent_at, f"{word} n° {u.seq}" if r.lang == "fr" else f"{word} #{u.seq}",
-                     fmt["retro_when"](u.sent_at), "update")
+        charts.Event(
+            u.sent_at,
+            f"{word} n° {u.seq}" if r.lang == "fr" else f"{word} #{u.seq}",
+            fmt["retro_when"](u.sent_at),
+            "update",
+        )
         for u in r.updates
     ]
     events += [charts.Event(e.at, e.text, fmt["retro_when"](e.at), "entry") for e in r.entries]
@@ -275,7 +282,11 @@ def timeline_chart(ws: Workspace, r: Report) -> Any:
     impact = (start, end or r.now) if start else None
 
     def tick(t: dt.datetime) -> str:
-        return str(fmt["retro_clock"](t)) if (t.hour, t.minute) != (0, 0) else str(fmt["retro_day"](t.date()))
+        return (
+            str(fmt["retro_clock"](t))
+            if (t.hour, t.minute) != (0, 0)
+            else str(fmt["retro_day"](t.date()))
+        )
 
     return charts.timeline(events, tz=ws.tz, tick_label=tick, impact=impact)
 
@@ -289,7 +300,7 @@ def render(ws: Workspace, incident: Incident, audience: str, fmt: str) -> str:
     if fmt == "html":
         context["timeline"] = timeline_chart(ws, report)
     env = templating.environment(
-        _user_dir(ws), cache_dir=ws.state_dir / "jinja", filters=filters(report.lang, ws.tz)
+        user_dir(ws), cache_dir=ws.state_dir / "jinja", filters=filters(report.lang, ws.tz)
     )
     return templating.render(env, f"retro/{report.lang}/report.{fmt}.j2", context)
 
@@ -300,7 +311,7 @@ def default_path(ws: Workspace, incident_id: str, audience: str, fmt: str) -> Pa
     return ws.incident_dir(incident_id) / f"{name}.{fmt}"
 
 
-def _user_dir(ws: Workspace) -> Path | None:
+def user_dir(ws: Workspace) -> Path | None:
     if not ws.config.templates_dir:
         return None
     path = Path(ws.config.templates_dir).expanduser()

@@ -89,10 +89,12 @@ def root(
 
 
 def _register() -> None:
-    from meptool.cli import incident, workspace_cmds
+    from meptool.cli import feedback, incident, retro, workspace_cmds
 
     workspace_cmds.register(app)
     app.add_typer(incident.app, name="incident")
+    app.add_typer(retro.app, name="retro")
+    app.add_typer(feedback.app, name="feedback")
 
 
 _register()
