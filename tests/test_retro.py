@@ -148,7 +148,8 @@ def test_client_version_has_no_internal_entry_hidden_action_or_blamed_name(
     # A client-visible entry that names a team member, and a `by` field: both must go.
     text = text.replace(
         "    text: Nous avons reconnu l'incident auprès de Maison Dupont.\n",
-        "    text: Sophie Durand a reconnu l'incident auprès de Maison Dupont.\n    by: Julie Leroy\n",
+        "    text: Sophie Durand a reconnu l'incident auprès de Maison Dupont.\n"
+        "    by: Julie Leroy\n",
     )
     path.write_text(text, encoding="utf-8")
     run = run_in(example)

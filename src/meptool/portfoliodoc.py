@@ -49,10 +49,10 @@ class CadenceRow:
 
 @dataclass(frozen=True)
 class CsatRow:
-    """Average satisfaction of one client in one month."""
+    """Satisfaction of one client: average per month (None: no answer) and overall."""
 
     client: str
-    month: dt.date
+    by_month: list[float | None]
     average: float
     responses: int
 
@@ -99,11 +99,20 @@ def context(p: Portfolio, lang: str, tz: dt.tzinfo, *, html: bool) -> dict[str, 
         for s in sev_order
         if (st := p.cadence.get(s)) is not None
     ]
-    csat_rows = [
-        CsatRow(client, _date(m), total / count, count)
-        for client in sorted(p.csat)
-        for m, (total, count) in sorted(p.csat[client].items())
-    ]
+    csat_months = sorted({m for by in p.csat.values() for m in by})
+    csat_rows = []
+    for client in sorted(p.csat):
+        by = p.csat[client]
+        total = sum(t for t, _ in by.values())
+        count = sum(n for _, n in by.values())
+        csat_rows.append(
+            CsatRow(
+                client,
+                [by[m][0] / by[m][1] if m in by else None for m in csat_months],
+                total / count,
+                count,
+            )
+        )
     ctx: dict[str, Any] = {
         "p": p,
         "labels": L,
@@ -114,6 +123,7 @@ def context(p: Portfolio, lang: str, tz: dt.tzinfo, *, html: bool) -> dict[str, 
         "owners": owners,
         "cadence": cadence,
         "csat": csat_rows,
+        "csat_months": [_date(m) for m in csat_months],
         "charts": None,
     }
     if html:
@@ -201,6 +211,7 @@ def _charts(
                     [float(n - od) for _, n, od in owners[:15]],
                 ),
             ],
+            colours=[charts.LATE, charts.PALETTE[0]],
         ),
         "cadence": charts.stacked_bars(
             (
@@ -218,7 +229,6 @@ def _charts(
                     "médiane réelle" if fr else "actual median",
                     [hrs(c.median) or 0.0 for c in cadence],
                 ),
-                ("pire" if fr else "worst", [hrs(c.worst) or 0.0 for c in cadence]),
             ],
             grouped=True,
         ),

@@ -137,9 +137,9 @@ def _portfolio(
 ) -> None:
     import sys
 
-    from meptool import portfolio, portfoliodoc, store
     from rich.markup import escape
 
+    from meptool import portfolio, portfoliodoc, store
     from meptool.cli.output import info
     from meptool.values import parse_date
 
