@@ -240,3 +240,23 @@ def test_report_usage_errors(
     assert result.exit_code == code, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_timeline_ticks_stay_on_local_time_across_daylight_saving() -> None:
+    from meptool.charts import _ticks
+
+    utc = dt.UTC
+    # A week around the change: one tick per local midnight, the night of 25 Oct lasting 25 h.
+    days = _ticks(
+        dt.datetime(2026, 10, 22, 12, tzinfo=utc), dt.datetime(2026, 10, 29, 12, tzinfo=utc), PARIS
+    )
+    assert {t.astimezone(PARIS).time() for t in days} == {dt.time(0, 0)}
+    assert days[3] - days[2] == dt.timedelta(hours=25)
+    # The night itself: ticks every real hour, 02:00 shows twice on the local clock.
+    hours = _ticks(
+        dt.datetime(2026, 10, 24, 23, 30, tzinfo=utc),
+        dt.datetime(2026, 10, 25, 2, 30, tzinfo=utc),
+        PARIS,
+    )
+    local = [t.astimezone(PARIS).strftime("%H:%M") for t in hours]
+    assert local[:5] == ["01:30", "02:00", "02:30", "02:00", "02:30"]

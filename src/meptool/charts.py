@@ -347,6 +347,32 @@ def _rows(items: list[tuple[float, float]], max_rows: int = 6) -> list[int]:
     return out
 
 
+def _ticks(t0: dt.datetime, t1: dt.datetime, tz: dt.tzinfo) -> list[dt.datetime]:
+    """Round local times between t0 and t1: hours step in real time, days in calendar days."""
+    step = next((s for s in TICK_STEPS if (t1 - t0) / s <= 9), TICK_STEPS[-1])
+    local0 = t0.astimezone(tz)
+    out = []
+    if step >= dt.timedelta(days=1):
+        # Local midnights, so a week that crosses a DST change still ticks at 00:00.
+        day = local0.date()
+        while True:
+            t = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+            if t > t1:
+                return out
+            if t >= t0:
+                out.append(t)
+            day += dt.timedelta(days=step.days)
+    minutes = local0.hour * 60 + local0.minute
+    floor = minutes - minutes % int(step.total_seconds() // 60)
+    first = local0.replace(hour=floor // 60, minute=floor % 60, second=0, microsecond=0)
+    t = first.astimezone(dt.UTC)
+    while t <= t1:
+        if t >= t0:
+            out.append(t)
+        t += step
+    return out
+
+
 def timeline(
     events: Sequence[Event],
     *,
@@ -357,9 +383,13 @@ def timeline(
 ) -> TimelineChart:
     """Place events on a time axis with round local-time ticks (DST-correct)."""
     left, right = 24.0, width - 24.0
-    times = [e.at.astimezone(dt.UTC) for e in events]
+    # The axis spans the milestones and updates (and the impact); a later note, such as
+    # feedback a week on, would squash the incident into a corner: it stays in the table.
+    times = [e.at.astimezone(dt.UTC) for e in events if e.kind != "entry"]
     if impact:
         times += [impact[0].astimezone(dt.UTC), impact[1].astimezone(dt.UTC)]
+    if not times:
+        times = [e.at.astimezone(dt.UTC) for e in events]
     if not times:
         return TimelineChart(width, 80, left, right, 40)
     t0, t1 = min(times), max(times)
@@ -368,24 +398,12 @@ def timeline(
     pad = (t1 - t0) * 0.04
     t0, t1 = t0 - pad, t1 + pad
     total = (t1 - t0).total_seconds()
+    events = [e for e in events if t0 <= e.at.astimezone(dt.UTC) <= t1]
 
     def x_of(t: dt.datetime) -> float:
         return left + (t.astimezone(dt.UTC) - t0).total_seconds() / total * (right - left)
 
-    step = next((s for s in TICK_STEPS if (t1 - t0) / s <= 9), TICK_STEPS[-1])
-    local0 = t0.astimezone(tz)
-    if step >= dt.timedelta(days=1):
-        first = local0.replace(hour=0, minute=0, second=0, microsecond=0)
-    else:
-        minutes = local0.hour * 60 + local0.minute
-        floor = minutes - minutes % int(step.total_seconds() // 60)
-        first = local0.replace(hour=floor // 60, minute=floor % 60, second=0, microsecond=0)
-    ticks = []
-    t = first.astimezone(dt.UTC)
-    while t <= t1:
-        if t >= t0:
-            ticks.append(Tick(x_of(t), tick_label(t.astimezone(tz))))
-        t += step
+    ticks = [Tick(x_of(t), tick_label(t.astimezone(tz))) for t in _ticks(t0, t1, tz)]
 
     def place(kind_events: list[Event]) -> list[tuple[Event, float, float, int]]:
         ordered = sorted(kind_events, key=lambda e: e.at.astimezone(dt.UTC))
