@@ -243,17 +243,17 @@ def test_report_usage_errors(
 
 
 def test_timeline_ticks_stay_on_local_time_across_daylight_saving() -> None:
-    from meptool.charts import _ticks
+    from meptool.timelinechart import local_ticks
 
     utc = dt.UTC
     # A week around the change: one tick per local midnight, the night of 25 Oct lasting 25 h.
-    days = _ticks(
+    days = local_ticks(
         dt.datetime(2026, 10, 22, 12, tzinfo=utc), dt.datetime(2026, 10, 29, 12, tzinfo=utc), PARIS
     )
     assert {t.astimezone(PARIS).time() for t in days} == {dt.time(0, 0)}
     assert days[3] - days[2] == dt.timedelta(hours=25)
     # The night itself: ticks every real hour, 02:00 shows twice on the local clock.
-    hours = _ticks(
+    hours = local_ticks(
         dt.datetime(2026, 10, 24, 23, 30, tzinfo=utc),
         dt.datetime(2026, 10, 25, 2, 30, tzinfo=utc),
         PARIS,

@@ -257,7 +257,7 @@ def _missing(r: Report) -> list[str]:
 
 def timeline_chart(ws: Workspace, r: Report) -> Any:
     """The timeline picture of a report (HTML)."""
-    from meptool import charts
+    from meptool import timelinechart as charts
 
     fmt = filters(r.lang, ws.tz)
     names = LABELS[r.lang]["milestone"]
