@@ -219,6 +219,14 @@ def test_report_output_option_and_default_paths(example: Path, run_in) -> None:
     result = run("retro", "report", "MEP-2026-001", "--audience", "client")
     assert result.exit_code == 0, result.output
     assert (example / "incidents" / "MEP-2026-001" / "retro-client.md").is_file()
+    (example / "out" / "dir").mkdir()
+    result = run("retro", "report", "MEP-2026-001", "--format", "html", "-o", "out/dir")
+    assert result.exit_code == 0, result.output
+    assert (example / "out" / "dir" / "retro.html").is_file()
+    (example / "blocked").write_text("a file, not a folder", encoding="utf-8")
+    result = run("retro", "report", "MEP-2026-001", "-o", "blocked/r.md")
+    assert result.exit_code == 1, result.output
+    assert "cannot write blocked/r.md" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -107,11 +107,20 @@ def report(
 
 def _write(ws: Workspace, text: str, target: Path | None, default: Path) -> None:
     from meptool.cli.output import echo, info
+    from meptool.errors import InputError
     from meptool.store import atomic_write
 
     path = target or default
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, text.encode("utf-8"))
+    if path.is_dir():
+        path = path / default.name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {ws.display(path)}: {exc.strerror or exc}",
+            hint="choose another --output, or check the folder's permissions",
+        ) from None
     echo(ws.display(path))
     info(f"Wrote {ws.display(path)}")
 
@@ -181,7 +190,4 @@ def _portfolio(
         sys.stdout.write(text)
         return
     default = portfoliodoc.default_path(ws, client, fmt)
-    target = Path(output) if output else None
-    if target is not None and target.is_dir():
-        target = target / default.name
-    _write(ws, text, target, default)
+    _write(ws, text, Path(output) if output else None, default)
