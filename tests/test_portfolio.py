@@ -171,3 +171,18 @@ def test_english_portfolio_of_an_empty_selection(tmp_path: Path, run_in) -> None
     assert result.exit_code == 0, result.output
     assert "0 incident(s) out of 5 file(s) read" in result.stdout
     assert "No incident matches these criteria." in result.stdout
+
+
+def test_chart_geometry() -> None:
+    from meptool import charts
+
+    bars = charts.stacked_bars("t", ["a", "b"], [("x", [1.0, 4.0]), ("y", [2.0, 0.0])])
+    assert [t.label for t in bars.yticks][-1] == "4"
+    # Stacked: the second segment of "a" sits on top of the first one.
+    first, second = bars.bars[0], bars.bars[1]
+    assert first.title == "a — x: 1" and second.title == "a — y: 2"
+    assert second.y + second.h == pytest.approx(first.y)
+    assert bars.bars[2].h == pytest.approx(bars.bottom - bars.top)  # b = 4, the top
+    owners = charts.hbars("o", ["Ann"], [("late", [2.0]), ("ok", [1.0])], colours=["red", "blue"])
+    assert [b.colour for b in owners.bars] == ["red", "blue"]
+    assert owners.values[0].label == "3"

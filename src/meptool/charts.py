@@ -269,7 +269,7 @@ def hbars(
                     y + 4,
                     w,
                     row_h - 8,
-                    PALETTE[s % len(PALETTE)],
+                    colours[s % len(colours)],
                     f"{label} — {name}: {_fmt_number(vs[i])}",
                 )
             )
