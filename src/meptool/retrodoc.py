@@ -279,7 +279,8 @@ def timeline_chart(ws: Workspace, r: Report) -> Any:
     events += [charts.Event(e.at, e.text, fmt["retro_when"](e.at), "entry") for e in r.entries]
     start = r.milestones.impact_start
     end = r.impact["ended_at"] or r.milestones.mitigated or r.milestones.resolved
-    impact = (start, end or r.now) if start else None
+    end = end or r.now  # an impact not over yet runs until now
+    impact = (start, end) if start and retro.elapsed(start, end) > dt.timedelta(0) else None
 
     def tick(t: dt.datetime) -> str:
         return (
