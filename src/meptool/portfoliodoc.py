@@ -258,14 +258,14 @@ def _charts(
 def render(ws: Workspace, p: Portfolio, fmt: str) -> str:
     """The portfolio in the workspace's language, as Markdown or self-contained HTML."""
     from meptool import templating
-    from meptool.retrodoc import user_dir
+    from meptool.retrodoc import tidy, user_dir
 
     lang = ws.config.language.value
     env = templating.environment(
         user_dir(ws), cache_dir=ws.state_dir / "jinja", filters=filters(lang, ws.tz)
     )
     ctx = context(p, lang, ws.tz, html=fmt == "html")
-    return templating.render(env, f"retro/{lang}/portfolio.{fmt}.j2", ctx)
+    return tidy(templating.render(env, f"retro/{lang}/portfolio.{fmt}.j2", ctx), fmt)
 
 
 def default_path(ws: Workspace, client: str | None, fmt: str) -> Path:

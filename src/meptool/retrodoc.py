@@ -8,6 +8,7 @@ before any template sees them: internal timeline entries, actions not marked
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,10 +84,8 @@ class Report:
     gaps: list[retro.Gap]
     updates: list[UpdateView]
     entries: list[EntryView]
-    hidden_entries: int
     root_cause: dict[str, Any] | None
     actions: list[ActionView]
-    hidden_actions: int
     schedule: ScheduleImpact | None
     feedback: list[Feedback]
     retro: dict[str, list[str]]
@@ -210,10 +209,8 @@ def build(
             if c.sent_at
         ],
         entries=entries,
-        hidden_entries=len(incident.timeline) - len(entries),
         root_cause=root_cause,
         actions=actions,
-        hidden_actions=len(incident.corrective_plan) - len(actions),
         schedule=sched,
         feedback=[
             f.model_copy(update={"comment": text(f.comment)}) if client else f
@@ -303,7 +300,14 @@ def render(ws: Workspace, incident: Incident, audience: str, fmt: str) -> str:
     env = templating.environment(
         user_dir(ws), cache_dir=ws.state_dir / "jinja", filters=filters(report.lang, ws.tz)
     )
-    return templating.render(env, f"retro/{report.lang}/report.{fmt}.j2", context)
+    return tidy(templating.render(env, f"retro/{report.lang}/report.{fmt}.j2", context), fmt)
+
+
+def tidy(text: str, fmt: str) -> str:
+    """Markdown without the runs of blank lines that optional sections leave behind."""
+    if fmt != "md":
+        return text
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
 def default_path(ws: Workspace, incident_id: str, audience: str, fmt: str) -> Path:
