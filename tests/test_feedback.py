@@ -72,3 +72,32 @@ def test_prompts_when_interactive(example: Path, run_in, monkeypatch: pytest.Mon
 def test_unknown_incident(example: Path, run_in) -> None:
     result = run_in(example)("feedback", "record", "MEP-2026-077", "--csat", "3")
     assert result.exit_code == 3, result.output
+
+
+def test_prompt_through_a_real_terminal(example: Path) -> None:
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    meptool = Path(sys.executable).parent / "meptool"
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    child = pexpect.spawn(
+        str(meptool),
+        ["feedback", "record", "MEP-2026-002", "-w", str(example)],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+    )
+    child.expect("Score from 1")
+    child.sendline("9")  # a typo is asked again, not fatal
+    child.expect("not in the range")
+    child.expect("Score from 1")
+    child.sendline("5")
+    child.expect("Their words")
+    child.sendline("Parfait")
+    child.expect("Who said it")
+    child.sendline("")
+    child.expect("CSAT 5/5 recorded")
+    child.expect(pexpect.EOF)
+    incident, _ = store.read(Workspace(example), "MEP-2026-002")
+    assert [(f.csat, f.comment, f.by) for f in incident.feedback] == [(5, "Parfait", None)]

@@ -268,3 +268,13 @@ def test_timeline_ticks_stay_on_local_time_across_daylight_saving() -> None:
     )
     local = [t.astimezone(PARIS).strftime("%H:%M") for t in hours]
     assert local[:5] == ["01:30", "02:00", "02:30", "02:00", "02:30"]
+
+
+def test_overdue_actions_are_marked(example: Path, run_in) -> None:
+    path = example / "incidents" / "MEP-2026-001" / "incident.yaml"
+    text = path.read_text(encoding="utf-8").replace("due: 2026-11-23", "due: 2026-11-20")
+    path.write_text(text, encoding="utf-8")
+    result = run_in(example)("retro", "report", "MEP-2026-001", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert "| 20 nov. 2026 **en retard** | en cours |" in result.stdout
+    assert "1 action(s) ont dépassé leur échéance." in result.stdout

@@ -64,8 +64,7 @@ def record(
                 "missing --csat", hint="give the client's score from 1 to 5, e.g. --csat 4"
             )
         info(f"[bold]{incident.id}[/]: how satisfied is the client with how we handled it?")
-        csat = typer.prompt("Score from 1 (very dissatisfied) to 5 (very satisfied)", type=int)
-        feedback.check_csat(csat)
+        csat = _ask_score()
         if comment is None:
             comment = typer.prompt("Their words (optional)", default="", show_default=False) or None
         if by is None:
@@ -77,3 +76,14 @@ def record(
         return
     echo(f"{incident_id}: CSAT {csat}/5 recorded")
     info(f"Next: 'meptool retro report {incident_id}' includes it.")
+
+
+def _ask_score() -> int:
+    """Ask until the answer is a score from 1 to 5 (a typo is not fatal)."""
+    from meptool.cli.output import error
+
+    while True:
+        value = typer.prompt("Score from 1 (very dissatisfied) to 5 (very satisfied)", type=int)
+        if 1 <= value <= 5:
+            return int(value)
+        error(f"{value} is not in the range 1 to 5")
