@@ -40,7 +40,7 @@ def report(
     ctx: typer.Context,
     incident_id: Annotated[
         str | None,
-        typer.Argument(metavar="[ID]", help="Incident ID (or --all).", show_default=False),
+        typer.Argument(metavar="ID", help="Incident ID (or --all).", show_default=False),
     ] = None,
     *,
     all_: Annotated[bool, typer.Option("--all", help="Portfolio across incidents.")] = False,
@@ -75,6 +75,7 @@ def report(
 ) -> None:
     """Write the retrospective of one incident, or the portfolio with --all.
 
+    \b
     Examples:
       meptool retro report MEP-2026-001 --format html
       meptool retro report MEP-2026-001 --audience client --format html
