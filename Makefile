@@ -4,8 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := demo
+# The HTML reports are tested in Debian's Chromium (driven by Playwright, no browser download).
+CHROMIUM ?= /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint typecheck fmt bench clean snapshots
+.PHONY: demo test lint typecheck fmt bench clean snapshots chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +19,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@bash examples/demo.sh $(BIN)/meptool $(DEMO)
 
-test: $(STAMP) lint
+test: $(STAMP) lint chromium
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -27,6 +30,10 @@ lint: $(STAMP)
 fmt: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
 snapshots: $(STAMP)
 	MEPTOOL_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q tests

@@ -89,11 +89,13 @@ def root(
 
 
 def _register() -> None:
-    from meptool.cli import incident, walkthrough, workspace_cmds
+    from meptool.cli import feedback, incident, retro, walkthrough, workspace_cmds
 
     workspace_cmds.register(app)
     walkthrough.register(incident.app)
     app.add_typer(incident.app, name="incident")
+    app.add_typer(retro.app, name="retro")
+    app.add_typer(feedback.app, name="feedback")
 
 
 _register()
