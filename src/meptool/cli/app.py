@@ -89,10 +89,12 @@ def root(
 
 
 def _register() -> None:
-    from meptool.cli import incident, workspace_cmds
+    from meptool.cli import incident, templates_cmd, update, workspace_cmds
 
     workspace_cmds.register(app)
     app.add_typer(incident.app, name="incident")
+    app.add_typer(update.app, name="update")
+    app.add_typer(templates_cmd.app, name="templates")
 
 
 _register()
