@@ -82,10 +82,10 @@ def build(
         msg["In-Reply-To"] = _one_line(in_reply_to, "In-Reply-To")
     if references:
         msg["References"] = _one_line(" ".join(references), "References")
-    if language:
-        msg["Content-Language"] = _one_line(language, "language")
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if language:  # after the parts: set_content clears Content-* headers
+        msg["Content-Language"] = _one_line(language, "language")
     return msg
 
 
@@ -107,13 +107,13 @@ def read(path: Path) -> EmailMessage:
 def text_part(msg: EmailMessage) -> str:
     """The plain-text body of a message ('' when it has none)."""
     part = msg.get_body(preferencelist=("plain",))
-    return str(part.get_content()) if part is not None else ""
+    return str(part.get_content()).replace("\r\n", "\n") if part is not None else ""
 
 
 def html_part(msg: EmailMessage) -> str:
     """The HTML body of a message ('' when it has none)."""
     part = msg.get_body(preferencelist=("html",))
-    return str(part.get_content()) if part is not None else ""
+    return str(part.get_content()).replace("\r\n", "\n") if part is not None else ""
 
 
 def recipients_of(msg: EmailMessage) -> list[str]:
