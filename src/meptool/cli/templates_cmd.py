@@ -36,7 +36,7 @@ def list_cmd(
         user = user_templates(open_workspace(state))
     except WorkspaceNotFound:
         user = None
-    names = template_names(user)
+    names = [(n, o) for n, o in template_names(user) if n.endswith(".j2")]
     if json_:
         print_json([{"name": n, "origin": o} for n, o in names])
         return
