@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from updates_helpers import ID
 
 UPDATES = Path("incidents") / ID / "updates"
@@ -16,7 +17,9 @@ def drafted(example: Path, run_in) -> Path:
     """The example workspace with draft 1 (decision-makers, md) and 2 (domain experts, md)."""
     run = run_in(example)
     assert run("update", "draft", ID, "--format", "md").exit_code == 0
-    assert run("update", "draft", ID, "--format", "md", "--audience", "domain-experts").exit_code == 0
+    assert (
+        run("update", "draft", ID, "--format", "md", "--audience", "domain-experts").exit_code == 0
+    )
     return example
 
 
@@ -185,7 +188,9 @@ def test_check_reads_eml_and_html(example: Path, run_in) -> None:
     code, found = findings(run, ID)
     assert code == 0 and found == []
     html = example / UPDATES / "001-decision-makers-fr.html"
-    html.write_text(html.read_text().replace("</ul>", "<li>token: ghp_abcdefghijklmnop</li></ul>", 1))
+    html.write_text(
+        html.read_text().replace("</ul>", "<li>token: ghp_abcdefghijklmnop</li></ul>", 1)
+    )
     code, found = findings(run, str(UPDATES / html.name))
     assert code == 1 and found[0]["rule"] == "secret"
 

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from updates_helpers import ID
 
 from meptool import mail
 from meptool.errors import InputError
+from updates_helpers import ID
 
 
 def custom(root: Path, name: str, text: str) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from updates_helpers import ID, add_english, snapshot
 
 from meptool import compose, render, store
 from meptool.enums import Audience
 from meptool.workspace import Workspace
+from updates_helpers import ID, add_english, snapshot
 
 AUDIENCES = ["decision-makers", "domain-experts"]
 

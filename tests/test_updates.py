@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from updates_helpers import ID, manifest_sha, set_smtp
 
 from meptool import store
 from meptool.workspace import Workspace
+from updates_helpers import ID, manifest_sha, set_smtp
 
 UPDATES = Path("incidents") / ID / "updates"
 
@@ -178,7 +178,9 @@ def test_the_lead_cannot_approve_own_draft(example: Path, run_in) -> None:
 
 def test_without_require_approval_a_draft_may_go(example: Path, run_in) -> None:
     config = example / "meptool.yaml"
-    config.write_text(config.read_text().replace("require_approval: true", "require_approval: false"))
+    config.write_text(
+        config.read_text().replace("require_approval: true", "require_approval: false")
+    )
     run = run_in(example)
     assert run("update", "draft", ID).exit_code == 0
     result = run("update", "send", ID, "--dry-run")
@@ -196,13 +198,13 @@ class Handler:
         self.refused = refused
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, options):
         if address in self.refused:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -311,7 +313,9 @@ def test_force_sends_a_failing_draft_and_logs_it(example: Path, run_in, smtp_ser
     handler, port = smtp_server()
     set_smtp(example, port)
     run = run_in(example)
-    assert run("update", "draft", ID, "--audience", "domain-experts", "--format", "eml").exit_code == 0
+    assert (
+        run("update", "draft", ID, "--audience", "domain-experts", "--format", "eml").exit_code == 0
+    )
     # An approver let an internal note slip in: the check blocks it.
     ws = Workspace(example)
     with store.edit(ws, ID) as ed:

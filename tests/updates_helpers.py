@@ -96,9 +96,7 @@ def snapshot(name: str, actual: str) -> None:
 
 def manifest_sha(root: Path, files: list[str]) -> str:
     """The documented fingerprint: sha256 of `sha256sum FILES` output."""
-    lines = "".join(
-        f"{hashlib.sha256((root / f).read_bytes()).hexdigest()}  {f}\n" for f in files
-    )
+    lines = "".join(f"{hashlib.sha256((root / f).read_bytes()).hexdigest()}  {f}\n" for f in files)
     return hashlib.sha256(lines.encode()).hexdigest()
 
 

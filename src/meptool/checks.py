@@ -159,6 +159,7 @@ class Locator:
 
 # --- the rules -----------------------------------------------------------------
 
+
 def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
@@ -168,8 +169,17 @@ ELEMENTS: list[tuple[str, str, str, re.Pattern[str]]] = [
         "ownership",
         "acknowledgement.statement",
         "does not own the problem (say it is our error and that we take responsibility)",
-        _rx(r"responsabilit", r"notre erreur", r"de notre fait", r"nos excuses",
-            r"responsib", r"our (mistake|error|fault)", r"mistake (is|was) ours", r"we apologi[sz]e", r"we are sorry"),
+        _rx(
+            r"responsabilit",
+            r"notre erreur",
+            r"de notre fait",
+            r"nos excuses",
+            r"responsib",
+            r"our (mistake|error|fault)",
+            r"mistake (is|was) ours",
+            r"we apologi[sz]e",
+            r"we are sorry",
+        ),
     ),
     (
         "known",
@@ -181,9 +191,15 @@ ELEMENTS: list[tuple[str, str, str, re.Pattern[str]]] = [
         "unknown",
         "root_cause",
         "does not say what is not known yet",
-        _rx(r"ne savons pas", r"reste à (confirmer|vérifier|établir)", r"pas encore",
-            r"(don't|do not) (yet )?know", r"not (yet )?known", r"still to (confirm|check)",
-            r"remains to be"),
+        _rx(
+            r"ne savons pas",
+            r"reste à (confirmer|vérifier|établir)",
+            r"pas encore",
+            r"(don't|do not) (yet )?know",
+            r"not (yet )?known",
+            r"still to (confirm|check)",
+            r"remains to be",
+        ),
     ),
     (
         "actions",
@@ -195,8 +211,13 @@ ELEMENTS: list[tuple[str, str, str, re.Pattern[str]]] = [
         "next-update",
         "next_update_due",
         "does not say when the next update will come",
-        _rx(r"prochain point", r"prochaine? (mise à jour|nouvelles|message)", r"nouveau point",
-            r"next update", r"update you again"),
+        _rx(
+            r"prochain point",
+            r"prochaine? (mise à jour|nouvelles|message)",
+            r"nouveau point",
+            r"next update",
+            r"update you again",
+        ),
     ),
     (
         "contact",
@@ -205,33 +226,75 @@ ELEMENTS: list[tuple[str, str, str, re.Pattern[str]]] = [
         _rx(r"appel", r"vive voix", r"téléphone", r"\bcall\b", r"on the phone"),
     ),
 ]
-SCHEDULE = _rx(r"délai", r"décal", r"retard", r"calendrier", r"budget", r"livraison",
-               r"delay", r"schedule", r"delivery")
+SCHEDULE = _rx(
+    r"délai",
+    r"décal",
+    r"retard",
+    r"calendrier",
+    r"budget",
+    r"livraison",
+    r"delay",
+    r"schedule",
+    r"delivery",
+)
 AGREEMENT = _rx(r"accord", r"valid", r"agree", r"approv", r"confirm")
 
 SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("a private key", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
-    ("a stack trace", re.compile(
-        r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+"
-        r"|^\s*at [\w$.<>]+\([\w$]+\.(java|kt|scala):\d+\)|Exception in thread \""
-        r"|^\s*at .+ \(\S+:\d+:\d+\)|\b(?:[a-z]+\.)+[A-Z]\w*(?:Exception|Error)\b")),
-    ("a connection string", re.compile(
-        r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@"
-        r"|\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|sqlserver"
-        r"|mssql|oracle)://\S+|\bjdbc:[a-z0-9]+:\S+"
-        r"|\b(?:Server|Data Source|Host)=[^;\s]+;.*\b(?:Password|Pwd)=", re.IGNORECASE)),
-    ("a password or token", re.compile(
-        r"\b(?:mot de passe|password|passwd|pwd|api[_ -]?key|secret|token)\s*[:=]\s*\S{4,}",
-        re.IGNORECASE)),
-    ("an internal host name", re.compile(
-        r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|intranet|corp|lan|local)\b", re.IGNORECASE)),
+    (
+        "a stack trace",
+        re.compile(
+            r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+"
+            r"|^\s*at [\w$.<>]+\([\w$]+\.(java|kt|scala):\d+\)|Exception in thread \""
+            r"|^\s*at .+ \(\S+:\d+:\d+\)|\b(?:[a-z]+\.)+[A-Z]\w*(?:Exception|Error)\b"
+        ),
+    ),
+    (
+        "a connection string",
+        re.compile(
+            r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@"
+            r"|\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|sqlserver"
+            r"|mssql|oracle)://\S+|\bjdbc:[a-z0-9]+:\S+"
+            r"|\b(?:Server|Data Source|Host)=[^;\s]+;.*\b(?:Password|Pwd)=",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "a password or token",
+        re.compile(
+            r"\b(?:mot de passe|password|passwd|pwd|api[_ -]?key|secret|token)\s*[:=]\s*\S{4,}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "an internal host name",
+        re.compile(
+            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|intranet|corp|lan|local)\b", re.IGNORECASE
+        ),
+    ),
 ]
 
 BLAME = _rx(
-    r"\bfaute\b", r"\bfautif", r"à cause d", r"\ba oublié", r"\bn'a pas (testé|vérifié|vu|fait)",
-    r"\berreur de\b", r"\bnégligen", r"\bs'est trompé", r"\ba cassé", r"\bresponsable de l'",
-    r"\bfault\b", r"\bblame", r"\bbecause of\b", r"\bforgot\b", r"\bfailed to\b",
-    r"\bmistake\b", r"\bnegligen", r"\bbroke\b", r"\bresponsible for\b", r"\bcaused by\b",
+    r"\bfaute\b",
+    r"\bfautif",
+    r"à cause d",
+    r"\ba oublié",
+    r"\bn'a pas (testé|vérifié|vu|fait)",
+    r"\berreur de\b",
+    r"\bnégligen",
+    r"\bs'est trompé",
+    r"\ba cassé",
+    r"\bresponsable de l'",
+    r"\bfault\b",
+    r"\bblame",
+    r"\bbecause of\b",
+    r"\bforgot\b",
+    r"\bfailed to\b",
+    r"\bmistake\b",
+    r"\bnegligen",
+    r"\bbroke\b",
+    r"\bresponsible for\b",
+    r"\bcaused by\b",
 )
 JARGON = re.compile(
     r"\b(api|rollback|roll-back|hotfix|hot-fix|commit|pipeline|merge|sql|dns|endpoint|timeout"
@@ -293,26 +356,42 @@ def _elements(loc: Locator, src: str, incident: Incident | None) -> Iterator[Fin
     lead = incident.team.lead if incident.team else None
     if lead and loc.find(lead.name) is None:
         yield Finding(
-            "missing-contact", BLOCK, f"the project lead {lead.name} is not named as the contact",
-            src, None, "team.lead.name",
+            "missing-contact",
+            BLOCK,
+            f"the project lead {lead.name} is not named as the contact",
+            src,
+            None,
+            "team.lead.name",
         )
     visible = [a for a in incident.corrective_plan if a.client_visible]
     if visible and not any(loc.find(a.action.rstrip(". ")) for a in visible):
         yield Finding(
-            "missing-actions", BLOCK, "none of the client-visible actions is listed",
-            src, None, "corrective_plan",
+            "missing-actions",
+            BLOCK,
+            "none of the client-visible actions is listed",
+            src,
+            None,
+            "corrective_plan",
         )
     sched = incident.schedule_impact
     if sched and (sched.delay_days or sched.budget_impact or sched.new_delivery_date):
         if not loc.has(SCHEDULE):
             yield Finding(
-                "missing-schedule", BLOCK, "the delay or budget change is not stated",
-                src, None, "schedule_impact",
+                "missing-schedule",
+                BLOCK,
+                "the delay or budget change is not stated",
+                src,
+                None,
+                "schedule_impact",
             )
         elif sched.client_agreement in (None, Agreement.PENDING) and not loc.has(AGREEMENT):
             yield Finding(
-                "missing-agreement", BLOCK, "the client's agreement to the new schedule or "
-                "budget is not asked for", src, None, "schedule_impact.client_agreement",
+                "missing-agreement",
+                BLOCK,
+                "the client's agreement to the new schedule or budget is not asked for",
+                src,
+                None,
+                "schedule_impact.client_agreement",
             )
 
 
@@ -323,8 +402,12 @@ def _leaks(loc: Locator, src: str, incident: Incident) -> Iterator[Finding]:
             line = loc.find(needle)
             if line:
                 yield Finding(
-                    "internal-timeline", BLOCK, "an internal timeline entry is in the draft: "
-                    f"{_short(entry.text)!r}", src, line, f"timeline[{i}].text",
+                    "internal-timeline",
+                    BLOCK,
+                    f"an internal timeline entry is in the draft: {_short(entry.text)!r}",
+                    src,
+                    line,
+                    f"timeline[{i}].text",
                 )
     for i, action in enumerate(incident.corrective_plan):
         needle = action.action.strip().rstrip(".")
@@ -332,8 +415,12 @@ def _leaks(loc: Locator, src: str, incident: Incident) -> Iterator[Finding]:
             line = loc.find(needle)
             if line:
                 yield Finding(
-                    "internal-action", BLOCK, f"action {action.id} is not client-visible: "
-                    f"{_short(action.action)!r}", src, line, f"corrective_plan[{i}].action",
+                    "internal-action",
+                    BLOCK,
+                    f"action {action.id} is not client-visible: {_short(action.action)!r}",
+                    src,
+                    line,
+                    f"corrective_plan[{i}].action",
                 )
 
 
@@ -350,20 +437,32 @@ def _secrets(
             match = pattern.search(line)
             if match:
                 yield Finding(
-                    "secret", BLOCK, f"looks like {what}: {_short(match.group(0), 40)!r}",
-                    draft.source, number, origin(incident, match.group(0)),
+                    "secret",
+                    BLOCK,
+                    f"looks like {what}: {_short(match.group(0), 40)!r}",
+                    draft.source,
+                    number,
+                    origin(incident, match.group(0)),
                 )
         low = line.casefold()
         for host in hostnames:
             if host and host.casefold() in low:
                 yield Finding(
-                    "secret", BLOCK, f"names the internal host {host}", draft.source, number,
+                    "secret",
+                    BLOCK,
+                    f"names the internal host {host}",
+                    draft.source,
+                    number,
                     origin(incident, host),
                 )
     for number, kind in hits:
         line = draft.lines[number - 1]
         yield Finding(
-            "secret", BLOCK, f"looks like a secret ({kind})", draft.source, number,
+            "secret",
+            BLOCK,
+            f"looks like a secret ({kind})",
+            draft.source,
+            number,
             origin(incident, line.strip(" -")),
         )
 
@@ -373,7 +472,7 @@ def detect_secrets(lines: list[str]) -> list[tuple[int, str]]:
     import os
     import tempfile
 
-    from detect_secrets import SecretsCollection
+    from detect_secrets.core.secrets_collection import SecretsCollection
     from detect_secrets.settings import default_settings
 
     fd, tmp = tempfile.mkstemp(suffix=".txt", prefix="meptool-check-")
@@ -408,9 +507,13 @@ def _blame(draft: Draft, incident: Incident) -> Iterator[Finding]:
             for person, pattern in patterns:
                 if pattern.search(sentence):
                     yield Finding(
-                        "blame", BLOCK, f"{person} is named next to blame: "
+                        "blame",
+                        BLOCK,
+                        f"{person} is named next to blame: "
                         f"{_short(sentence.strip(' -'))!r} (updates are blameless: say 'we')",
-                        draft.source, number, origin(incident, sentence.strip(" -")),
+                        draft.source,
+                        number,
+                        origin(incident, sentence.strip(" -")),
                     )
 
 
@@ -421,8 +524,12 @@ def _jargon(draft: Draft, incident: Incident | None) -> Iterator[Finding]:
                 continue
             word = match.group(0)
             yield Finding(
-                "jargon", WARN, f"'{word}' is jargon for decision-makers: say it in business "
-                "terms", draft.source, number, _origin_of_line(incident, line, word),
+                "jargon",
+                WARN,
+                f"'{word}' is jargon for decision-makers: say it in business terms",
+                draft.source,
+                number,
+                _origin_of_line(incident, line, word),
             )
 
 

@@ -126,7 +126,7 @@ def build_context(
     corrective = [_action(a) for a in visible if a.type == ActionType.CORRECTIVE]
     open_fix = any(not a["done"] for a in corrective)
     mitigated = incident.status in (Status.MITIGATED, Status.RESOLVED, Status.CLOSED)
-    experts = [c for c in recipients(incident, Audience.DOMAIN_EXPERTS)]
+    experts = recipients(incident, Audience.DOMAIN_EXPERTS)
     return {
         "lang": plan.language,
         "timezone": ws.config.timezone,
@@ -185,9 +185,7 @@ def build_context(
     }
 
 
-def plan_update(
-    ws: Workspace, incident: Incident, audience: Audience, language: str
-) -> Plan:
+def plan_update(ws: Workspace, incident: Incident, audience: Audience, language: str) -> Plan:
     """Decide the variant, the recipients and the next promised update."""
     kind = kind_of(incident, audience)
     sent = [c for c in incident.communications if c.sent_at and _reaches(c, audience)]

@@ -177,8 +177,7 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
     except smtplib.SMTPAuthenticationError as exc:
         raise InputError(
             f"the mail server {where} refused the login of {settings.username}: {_reply(exc)}",
-            hint="check smtp.username and the password in the variable named by "
-            "smtp.password_env",
+            hint="check smtp.username and the password in the variable named by smtp.password_env",
         ) from None
     except smtplib.SMTPSenderRefused as exc:
         raise InputError(

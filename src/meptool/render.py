@@ -104,7 +104,7 @@ def render_update(env: Environment, context: dict[str, Any]) -> Rendered:
     md = _typography(lang, _tidy(render(env, name, {**context, "fmt": "md", "br": "  "})))
     txt = _typography(lang, _tidy(render(env, name, {**context, "fmt": "txt", "br": ""})))
     subj = subject(env, context)
-    body = Markup(markdown_to_html(md))  # noqa: S704 - markdown-it escaped every raw HTML
+    body = Markup(markdown_to_html(md))
     html = render(env, LAYOUT, {**context, "subject": subj, "body": body})
     return Rendered(subject=subj, md=md, txt=txt, html=inline_css(html))
 

@@ -155,14 +155,16 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
         ed.set("communications", i, "recipients", value=delivery.accepted)
         if delivery.refused:
             ed.set(
-                "communications", i, "refused_recipients",
+                "communications",
+                i,
+                "refused_recipients",
                 value=[f"{a}: {r}" for a, r in delivery.refused.items()],
             )
         if message_id:
             ed.set("communications", i, "message_id", value=message_id)
         if preview.blocking:
             overrides = [o.model_dump(exclude_none=True) for o in comm.check_overrides]
-            override = {"at": now, "by": by or _lead(incident)}
+            override: dict[str, Any] = {"at": now, "by": by or _lead(incident)}
             override["findings"] = [str(f) for f in preview.blocking]
             ed.set("communications", i, "check_overrides", value=[*overrides, override])
         if comm.next_update_at:

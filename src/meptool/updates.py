@@ -130,16 +130,30 @@ def draft(
             )
         incident, _ = store.read(ws, incident_id)
         seq = max((c.seq for c in incident.communications), default=0) + 1
-        built = _build(ws, incident, audience, language, formats, seq)
+        built = _build(ws, incident, audience=audience, language=language, formats=formats, seq=seq)
         return DraftResult(
-            None, built.subject, [], built.findings, built.recipients, built.kind,
-            built.next_update, printed=built.contents[formats[0]].decode("utf-8"),
+            None,
+            built.subject,
+            [],
+            built.findings,
+            built.recipients,
+            built.kind,
+            built.next_update,
+            printed=built.contents[formats[0]].decode("utf-8"),
         )
     with store.edit(ws, incident_id) as ed:
         incident = ed.incident
         seq = max((c.seq for c in incident.communications), default=0) + 1
-        built = _build(ws, incident, audience, language, formats, seq)
-        paths = _targets(ws, incident_id, seq, audience, built.language, formats, output)
+        built = _build(ws, incident, audience=audience, language=language, formats=formats, seq=seq)
+        paths = _targets(
+            ws,
+            incident_id,
+            seq=seq,
+            audience=audience,
+            language=built.language,
+            formats=formats,
+            output=output,
+        )
         for fmt, path in zip(formats, paths, strict=True):
             path.parent.mkdir(parents=True, exist_ok=True)
             store.atomic_write(path, built.contents[fmt])
@@ -183,6 +197,7 @@ class _Built:
 def _build(
     ws: Workspace,
     incident: Incident,
+    *,
     audience: Audience,
     language: Language | None,
     formats: list[str],
@@ -253,6 +268,7 @@ def _build(
 def _targets(
     ws: Workspace,
     incident_id: str,
+    *,
     seq: int,
     audience: Audience,
     language: str,
@@ -307,9 +323,7 @@ def check_files(
         if not path.is_file():
             raise NotFoundError(f"{ws.display(path)}: no such draft file")
         drafts.extend(read_draft(path, ws.display(path), audience))
-    return check_drafts(
-        drafts, incident=incident, internal_hostnames=ws.config.internal_hostnames
-    )
+    return check_drafts(drafts, incident=incident, internal_hostnames=ws.config.internal_hostnames)
 
 
 def check_comm(ws: Workspace, incident: Incident, comm: Communication) -> list[Finding]:
@@ -332,9 +346,9 @@ def check_target(ws: Workspace, target: str, seq: int | None = None) -> list[Fin
             hint="give an ID like MEP-2026-001 or a file under incidents/ID/updates/",
         )
     incident_id = next((p for p in path.resolve().parts[::-1] if ID_RE.match(p)), None)
-    incident = store.read(ws, incident_id)[0] if incident_id else None
+    found = store.read(ws, incident_id)[0] if incident_id else None
     audience = next((a for a in Audience if f"-{a.value}-" in path.name), None)
-    return check_files(ws, incident, [(path, audience)])
+    return check_files(ws, found, [(path, audience)])
 
 
 # --- approve -------------------------------------------------------------------
@@ -381,8 +395,12 @@ def approve(
         ed.set("communications", i, "approved_by", value=by)
         ed.set("communications", i, "approved_at", value=now)
         ed.set("communications", i, "approved_sha256", value=digest)
-        ed.entry(f"Update {comm.seq} ({comm.audience.value}, {comm.language.value}) approved by "
-                 f"{by}", kind=EntryKind.UPDATE, by=by, at=now)
+        ed.entry(
+            f"Update {comm.seq} ({comm.audience.value}, {comm.language.value}) approved by {by}",
+            kind=EntryKind.UPDATE,
+            by=by,
+            at=now,
+        )
     result = store.read(ws, incident_id)[0]
     approved = pick(result, comm.seq)
     return approved, check_comm(ws, result, approved)

@@ -61,9 +61,7 @@ def draft_cmd(
     ] = None,
     format_: Annotated[
         str | None,
-        typer.Option(
-            "--format", help="Comma-separated: eml, md, html, txt (default: eml,md)."
-        ),
+        typer.Option("--format", help="Comma-separated: eml, md, html, txt (default: eml,md)."),
     ] = None,
     output: Annotated[
         str | None,
