@@ -13,5 +13,9 @@ step "$MEPTOOL" schema --output schemas/incident.schema.json
 step "$MEPTOOL" incident validate
 step "$MEPTOOL" incident list
 step "$MEPTOOL" incident show MEP-2026-001
+step "$MEPTOOL" update draft MEP-2026-001 --audience decision-makers --lang fr --format eml,md,html
+step "$MEPTOOL" update list MEP-2026-001
 printf '\nDemo workspace: %s\n' "$(pwd)"
 printf '  incidents:  %s\n' "$(pwd)/incidents"
+printf '  first client update (French, decision-makers):\n'
+for f in incidents/MEP-2026-001/updates/001-decision-makers-fr.*; do printf '    %s\n' "$(pwd)/$f"; done

@@ -433,9 +433,10 @@ def _secrets(
     draft: Draft, incident: Incident | None, hostnames: list[str], hits: list[tuple[int, str]]
 ) -> Iterator[Finding]:
     for number, line in enumerate(draft.lines, start=1):
+        listed = {h.casefold() for h in hostnames}
         for what, pattern in SECRET_RULES:
             match = pattern.search(line)
-            if match:
+            if match and match.group(0).casefold() not in listed:
                 yield Finding(
                     "secret",
                     BLOCK,

@@ -32,19 +32,24 @@ SeqOpt = Annotated[
 ]
 
 
-def _show_findings(findings: list[Finding]) -> None:
-    from meptool.cli.output import info
-
-    if not findings:
-        info("check: no problem found")
-        return
+def note(text: str, style: str | None = None) -> None:
+    """A diagnostic line on stderr, never wrapped mid-line, never read as Rich markup."""
     from rich.markup import escape
 
+    from meptool.cli.output import err_console
+
+    markup = f"[{style}]{escape(text)}[/]" if style else escape(text)
+    err_console().print(markup, soft_wrap=True)
+
+
+def _show_findings(findings: list[Finding]) -> None:
+    if not findings:
+        note("check: no problem found")
+        return
     for f in findings:
-        colour = "red" if f.blocking else "yellow"
-        info(f"[{colour}]{escape(str(f))}[/]")
+        note(str(f), "red" if f.blocking else "yellow")
     blocking = sum(1 for f in findings if f.blocking)
-    info(f"check: {blocking} blocking, {len(findings) - blocking} warning(s)")
+    note(f"check: {blocking} blocking, {len(findings) - blocking} warning(s)")
 
 
 @app.command("draft")
@@ -80,7 +85,7 @@ def draft_cmd(
 
     Example:  meptool update draft MEP-2026-001 --audience decision-makers --lang fr
     """
-    from meptool.cli.output import echo, info, print_json
+    from meptool.cli.output import echo, print_json
     from meptool.updates import draft, parse_formats
 
     state = settings(ctx, workspace, no_input)
@@ -108,11 +113,11 @@ def draft_cmd(
             }
         )
         return
-    info(
+    note(
         f"drafted update {result.seq} ({result.kind}) of {incident_id} for "
         f"{', '.join(result.recipients) or 'no recipient'}"
     )
-    info(f"subject: {result.subject}")
+    note(f"subject: {result.subject}")
     for path in result.files:
         echo(ws.display(path))
     _show_findings(result.findings)
@@ -162,7 +167,6 @@ def approve_cmd(
     no_input: NoInputOpt = False,
 ) -> None:
     """Sign a draft off: its hash is recorded, so an edit afterwards voids the approval."""
-    from meptool.cli.output import info
     from meptool.errors import UsageError
     from meptool.updates import approve
 
@@ -173,7 +177,7 @@ def approve_cmd(
             raise UsageError("missing --by", hint="say who approves, e.g. --by 'Paul Roux'")
         by = typer.prompt("Approved by")
     comm, findings = approve(ws, incident_id, by=by, seq=seq)
-    info(f"update {comm.seq} of {incident_id} approved by {comm.approved_by}")
+    note(f"update {comm.seq} of {incident_id} approved by {comm.approved_by}")
     if findings:
         _show_findings(findings)
 
@@ -199,7 +203,7 @@ def send_cmd(
     no_input: NoInputOpt = False,
 ) -> None:
     """Send an approved draft by SMTP, threaded with the earlier updates, and log it."""
-    from meptool.cli.output import echo, info
+    from meptool.cli.output import echo
     from meptool.errors import UsageError
     from meptool.sending import deliver, prepare
 
@@ -207,12 +211,12 @@ def send_cmd(
     ws = open_workspace(state)
     preview = prepare(ws, incident_id, seq=seq, force=force)
     msg = preview.message
-    info(f"update {preview.comm.seq} of {incident_id}: {msg.get('Subject')}")
-    info(f"  from {msg.get('From')}")
-    info(f"  to   {msg.get('To')}")
+    note(f"update {preview.comm.seq} of {incident_id}: {msg.get('Subject')}")
+    note(f"  from {msg.get('From')}")
+    note(f"  to   {msg.get('To')}")
     if preview.blocking:
         _show_findings(preview.findings)
-        info("[yellow]--force: sending despite the check; this is logged[/]")
+        note("--force: sending despite the check; this is logged", "yellow")
     if dry_run:
         echo(f"dry run: update {preview.comm.seq} would go to {', '.join(preview.recipients)}")
         return
@@ -220,15 +224,15 @@ def send_cmd(
         if not interactive(state):
             raise UsageError("sending needs confirmation", hint="pass --yes to send without asking")
         if not typer.confirm("Send it now?", default=False):
-            info("nothing sent")
+            note("nothing sent")
             raise typer.Exit(1)
     sent = deliver(ws, preview, by=by)
     echo(f"sent update {sent.seq} of {incident_id} to {', '.join(sent.accepted)}")
-    info(f"  Message-ID {sent.message_id}")
+    note(f"  Message-ID {sent.message_id}")
     for addr, reply in sent.refused.items():
-        info(f"[red]  refused by the server: {addr} ({reply})[/]")
+        note(f"  refused by the server: {addr} ({reply})", "red")
     if sent.next_update:
-        info(f"  next update promised for {sent.next_update.isoformat()}")
+        note(f"  next update promised for {sent.next_update.isoformat()}")
 
 
 @app.command("list")
