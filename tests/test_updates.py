@@ -118,7 +118,9 @@ def test_follow_up_is_threaded_under_the_first(example: Path, run_in) -> None:
         assert comm.in_reply_to == first.message_id
     body = (example / UPDATES / "002-decision-makers-fr.md").read_text()
     assert body.startswith("Bonjour Claire,\n\nComme promis")
-    assert "aujourd’hui à 11 h 30" in body  # the cadence (2h), since 10:00 was promised before
+    assert (
+        "aujourd’hui à 11\u00a0h\u00a030" in body
+    )  # the cadence (2h), since 10:00 was promised before
 
 
 def test_resolution_update_invites_feedback(example: Path, run_in) -> None:
@@ -330,3 +332,18 @@ def test_force_sends_a_failing_draft_and_logs_it(example: Path, run_in, smtp_ser
     (override,) = comm.check_overrides
     assert override.by == "Julie Leroy" and "internal-timeline" in override.findings[0]
     assert len(handler.messages) == 1
+
+
+def test_output_path_writes_there_and_records_it(example: Path, run_in, tmp_path: Path) -> None:
+    run = run_in(example)
+    single = tmp_path / "brouillon.md"
+    result = run("update", "draft", ID, "--format", "md", "--output", str(single))
+    assert result.exit_code == 0, result.output
+    assert single.read_text().startswith("Bonjour Claire,")
+    folder = example / "review"
+    folder.mkdir()
+    assert run("update", "draft", ID, "--format", "md,txt", "-o", "review").exit_code == 0
+    first, second = comms(example)
+    assert first.files == [str(single.resolve())]
+    assert second.files == ["review/002-decision-makers-fr.md", "review/002-decision-makers-fr.txt"]
+    assert second.sha256 == manifest_sha(example, second.files)

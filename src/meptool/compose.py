@@ -209,10 +209,12 @@ def _version(value: str | None) -> str | None:
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _BEFORE = re.compile(r" ([;:!?»])")
 _AFTER = re.compile(r"« ")
+_UNIT = re.compile(r"(?<=\d) (?=(h|jours?|heures?|minutes?)\b)|(?<=\d h) (?=\d)")
 
 
 def typo_fr(text: str) -> str:
     """French typography: narrow no-break space before ; : ! ? », after «; curly apostrophes."""
     text = _APOSTROPHE.sub("’", text)
     text = _BEFORE.sub("\u202f\\1", text)
+    text = _UNIT.sub("\u00a0", text)  # never break "18 h 40" or "3 jours" across lines
     return _AFTER.sub("«\u202f", text)
