@@ -347,3 +347,27 @@ def test_output_path_writes_there_and_records_it(example: Path, run_in, tmp_path
     assert first.files == [str(single.resolve())]
     assert second.files == ["review/002-decision-makers-fr.md", "review/002-decision-makers-fr.txt"]
     assert second.sha256 == manifest_sha(example, second.files)
+
+
+def test_send_asks_before_sending_on_a_terminal(example: Path, run_in) -> None:
+    import os
+    import shutil
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    run = run_in(example)
+    assert run("update", "draft", ID).exit_code == 0
+    assert run("update", "approve", ID, "--by", "Paul Roux").exit_code == 0
+    exe = shutil.which("meptool", path=str(Path(sys.executable).parent))
+    assert exe
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    child = pexpect.spawn(
+        exe, ["update", "send", ID], cwd=str(example), env=env, encoding="utf-8", timeout=30
+    )
+    child.expect(r"Send it now\? \[y/N\]")
+    child.sendline("n")
+    child.expect("nothing sent")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert comms(example)[0].sent_at is None
