@@ -27,5 +27,15 @@ step "$MEPTOOL" incident plan MEP-2026-003 --no-input --action "Corriger le filt
     --owner "Karim Benali" --due +1 --effort 0.5 --client-visible
 step "$MEPTOOL" incident action MEP-2026-003 A1 --status done --no-input
 step "$MEPTOOL" incident status MEP-2026-003 resolved --text "Export regénéré et vérifié" --client
+step "$MEPTOOL" update draft MEP-2026-001 --audience decision-makers --lang fr --format eml,md,html
+step "$MEPTOOL" update list MEP-2026-001
+step "$MEPTOOL" retro report MEP-2026-001 --format html
+step "$MEPTOOL" retro report MEP-2026-001 --audience client --format html
+step "$MEPTOOL" retro report --all --format html
 printf '\nDemo workspace: %s\n' "$(pwd)"
 printf '  incidents:  %s\n' "$(pwd)/incidents"
+printf '  first client update (French, decision-makers):\n'
+for f in incidents/MEP-2026-001/updates/001-decision-makers-fr.*; do printf '    %s\n' "$(pwd)/$f"; done
+printf '  retrospective (team):     %s\n' "$(pwd)/incidents/MEP-2026-001/retro.html"
+printf '  retrospective (client):   %s\n' "$(pwd)/incidents/MEP-2026-001/retro-client.html"
+printf '  portfolio:                %s\n' "$(pwd)/reports/portfolio.html"

@@ -259,6 +259,8 @@ class Communication(Model):
     approved_sha256: Annotated[str, Field(strict=True, pattern=r"^[0-9a-f]{64}$")] | None = None
     sent_at: Time | None = None
     recipients: list[Text] = Field(default_factory=list)
+    refused_recipients: list[Text] = Field(default_factory=list)
+    next_update_at: Time | None = None
     message_id: Line | None = None
     in_reply_to: Line | None = None
     check_overrides: list[CheckOverride] = Field(default_factory=list)

@@ -94,6 +94,9 @@ def environment(
         bytecode_cache=cache,
         auto_reload=True,
     )
+    from meptool.filters import default_filters
+
+    env.filters.update(default_filters())
     if filters:
         env.filters.update(filters)
     return env

@@ -89,13 +89,23 @@ def root(
 
 
 def _register() -> None:
-    from meptool.cli import feedback, incident, retro, walkthrough, workspace_cmds
+    from meptool.cli import (
+        feedback,
+        incident,
+        retro,
+        templates_cmd,
+        update,
+        walkthrough,
+        workspace_cmds,
+    )
 
     workspace_cmds.register(app)
     walkthrough.register(incident.app)
     app.add_typer(incident.app, name="incident")
     app.add_typer(retro.app, name="retro")
     app.add_typer(feedback.app, name="feedback")
+    app.add_typer(update.app, name="update")
+    app.add_typer(templates_cmd.app, name="templates")
 
 
 _register()

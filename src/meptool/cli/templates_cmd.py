@@ -1,0 +1,63 @@
+"""`meptool templates …`: see and copy the templates to customise them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, open_workspace, settings
+
+app = typer.Typer(
+    help="See and copy the templates to customise them.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+@app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    *,
+    json_: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Every template name, and whether the package or the workspace provides it."""
+    from meptool.cli.output import print_json, table
+    from meptool.errors import WorkspaceNotFound
+    from meptool.render import user_templates
+    from meptool.templating import template_names
+
+    state = settings(ctx, workspace, no_input)
+    try:
+        user = user_templates(open_workspace(state))
+    except WorkspaceNotFound:
+        user = None
+    names = [(n, o) for n, o in template_names(user) if n.endswith(".j2")]
+    if json_:
+        print_json([{"name": n, "origin": o} for n, o in names])
+        return
+    table(["template", "from"], [[n, o] for n, o in names])
+
+
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Where to copy them.")],
+    *,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    workspace: WorkspaceOpt = None,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Copy the shipped templates into DIR; point templates_dir at it to use your edits."""
+    from meptool.cli.output import echo, info
+    from meptool.templates_export import export
+
+    settings(ctx, workspace, no_input)
+    written = export(folder, force=force)
+    for path in written:
+        echo(str(path))
+    info(f"{len(written)} templates copied; set 'templates_dir: {folder}' in meptool.yaml")
