@@ -301,7 +301,7 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
         if not editor.changed:
             editor.result = incident
             return
-        new_text = edit_text(text, editor.ops)
+        new_text = edit_text(text, editor.ops, order=tuple(type(incident).model_fields))
         if new_text == text:
             editor.result = incident
             return

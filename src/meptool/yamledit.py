@@ -16,7 +16,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from meptool.yamlio import Document, Path_, Span, guess_indent, load, plain_scalar
+from meptool.yamlio import (
+    Document,
+    Path_,
+    Span,
+    guess_indent,
+    guess_mapping_indent,
+    load,
+    plain_scalar,
+)
 
 Op = tuple[str, Path_, Any]
 
@@ -92,34 +100,34 @@ def _literal(value: str) -> str | None:
     return "|-" if trailing == 0 else ("|" if trailing == 1 else "|+")
 
 
-def _entry(head: str, value: Any, indent: int, offset: int) -> list[str]:
+def _entry(head: str, value: Any, indent: int, offset: int, step: int = 2) -> list[str]:
     if isinstance(value, dict) and value:
-        return [head, *block(value, indent + 2, offset)]
+        return [head, *block(value, indent + step, offset, step)]
     if isinstance(value, list) and value:
-        return [head, *block(value, indent + offset, offset)]
+        return [head, *block(value, indent + offset, offset, step)]
     if isinstance(value, str) and (header := _literal(value)):
-        pad = " " * (indent + 2)
+        pad = " " * (indent + step)
         lines = value.rstrip("\n").split("\n")
         extra = [""] * max(0, len(value) - len(value.rstrip("\n")) - 1)
         return [f"{head} {header}", *[pad + line if line else "" for line in lines], *extra]
     return [f"{head} {scalar(value)}"]
 
 
-def block(value: dict[str, Any] | list[Any], indent: int, offset: int) -> list[str]:
+def block(value: dict[str, Any] | list[Any], indent: int, offset: int, step: int = 2) -> list[str]:
     """Block-style lines for a non-empty mapping or list, at `indent` columns."""
     pad = " " * indent
     lines: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            lines += _entry(f"{pad}{key}:", item, indent, offset)
+            lines += _entry(f"{pad}{key}:", item, indent, offset, step)
         return lines
     for item in value:
         if isinstance(item, dict | list) and item:
-            sub = block(item, indent + 2, offset)
+            sub = block(item, indent + 2, offset, step)
             sub[0] = f"{pad}- {sub[0][indent + 2 :]}"
             lines += sub
         else:
-            sub = _entry(f"{pad}-", item, indent, offset)
+            sub = _entry(f"{pad}-", item, indent, offset, step)
             lines += sub
     return lines
 
@@ -163,9 +171,12 @@ class TextEdit:
     """Applies operations to YAML text, re-reading positions after each one."""
 
     text: str
+    order: tuple[str, ...] = ()
+    """The preferred order of top-level keys: a new key goes after its predecessor."""
 
     def __post_init__(self) -> None:
         self.offset = guess_indent(self.text)[1]
+        self.step = guess_mapping_indent(self.text)
 
     def doc(self) -> Document:
         return load(self.text, "<edit>")
@@ -221,9 +232,18 @@ class TextEdit:
         pspan = doc.spans[parent]
         if pspan.kind != "map" or pspan.flow:
             raise Unsupported("flow or list parent")
-        at = self._line_end(pspan.end)
-        lines = _entry(f"{' ' * pspan.col}{key}:", value, pspan.col, self.offset)
+        at = self._line_end(self._insertion_end(doc, parent, key, pspan))
+        lines = _entry(f"{' ' * pspan.col}{key}:", value, pspan.col, self.offset, self.step)
         self._replace(at, at, "\n".join(lines) + "\n")
+
+    def _insertion_end(self, doc: Document, parent: Path_, key: str | int, pspan: Span) -> int:
+        """Where a new key's line goes: after the value of the key that precedes it in
+        `order` (top level only), else at the end of the mapping."""
+        if parent or key not in self.order:
+            return pspan.end
+        before = set(self.order[: self.order.index(key)])
+        present = [k for k in doc.data if k in before]
+        return doc.spans[(present[-1],)].end if present else pspan.end
 
     def _set_scalar(self, path: Path_, span: Span, value: Any) -> None:
         if isinstance(value, str) and (header := _literal(value)):
@@ -258,7 +278,7 @@ class TextEdit:
         _, key_end = doc.key_spans[path]
         colon = self.text.index(":", key_end)
         col = doc.keys[path].col - 1
-        lines = _entry("", value, col, self.offset)[1:]
+        lines = _entry("", value, col, self.offset, self.step)[1:]
         end = span.end
         if span.kind == "scalar" and span.style in ("|", ">"):
             end -= 1 if self.text[end - 1 : end] == "\n" else 0
@@ -289,7 +309,7 @@ class TextEdit:
             )
             return
         at = self._line_end(span.end)
-        self._replace(at, at, "\n".join(block([item], span.col, self.offset)) + "\n")
+        self._replace(at, at, "\n".join(block([item], span.col, self.offset, self.step)) + "\n")
 
     def remove(self, path: Path_, doc: Document) -> None:
         if path not in doc.key_spans:
@@ -308,11 +328,14 @@ def _get(data: Any, path: Path_) -> Any:
     return data
 
 
-def edit_text(text: str, ops: list[Op]) -> str:
-    """`text` with the operations applied, everything else kept byte for byte."""
+def edit_text(text: str, ops: list[Op], order: tuple[str, ...] = ()) -> str:
+    """`text` with the operations applied, everything else kept byte for byte.
+
+    New top-level keys are placed after their predecessor in `order`.
+    """
     expected = apply_plain(load(text, "<edit>").data, ops)
     try:
-        result = TextEdit(text).apply(ops)
+        result = TextEdit(text, order).apply(ops)
         if load(result, "<edit>").data == expected:
             return result
     except Unsupported:

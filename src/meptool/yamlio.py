@@ -415,6 +415,17 @@ def guess_indent(text: str) -> tuple[int, int]:
     return 4, 2
 
 
+def guess_mapping_indent(text: str) -> int:
+    """How many columns a hand-written file indents a nested mapping (2 by default)."""
+    for match in re.finditer(
+        r"^( *)[A-Za-z_][\w-]*:[ \t]*(?:#.*)?\n( +)[A-Za-z_][\w-]*:", text, re.M
+    ):
+        step = len(match.group(2)) - len(match.group(1))
+        if step > 0:
+            return step
+    return 2
+
+
 def rt_load(text: str) -> Any:
     """Parse text for a round-trip edit (comments kept)."""
     return round_trip().load(text)
