@@ -7,6 +7,7 @@ breaks first, so a title, a name or an address cannot add a header.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
 import email.utils
@@ -155,7 +156,7 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
             )
         else:
             client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-        with client:
+        try:
             if settings.starttls and not settings.ssl:
                 client.ehlo()
                 if not client.has_extn("starttls"):
@@ -169,6 +170,12 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
             if settings.username:
                 client.login(settings.username, settings.password or "")
             refused = client.send_message(msg, from_addr=sender, to_addrs=to)
+            # Once the server has said 250 to the message, it is sent: a server
+            # that hangs up instead of answering QUIT must not make it "not sent".
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                client.quit()
+        finally:
+            client.close()
     except smtplib.SMTPRecipientsRefused as exc:
         detail = "; ".join(f"{a}: {_reply(r)}" for a, r in exc.recipients.items())
         raise InputError(
