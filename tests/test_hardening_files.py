@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+
 from test_fuzz_files import LOCATED, LONG, SHORT, mutated
 
 ID = "MEP-2026-001"
