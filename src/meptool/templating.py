@@ -25,7 +25,7 @@ AUTOESCAPE_EXTENSIONS = ("html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.
 # (no attribute tricks), rendering is bounded in time and memory, so a range or
 # string-multiplication bomb is a clear error instead of a hang or a dead machine.
 RENDER_SECONDS = 30.0
-RENDER_MEMORY = 1 << 30  # bytes of address space a rendering may add
+RENDER_MEMORY = 512 << 20  # bytes of address space a rendering may add
 MAX_PRODUCT = 1_000_000  # items or characters a `*` may build
 MAX_EXPONENT_BITS = 4096
 
