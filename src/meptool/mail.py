@@ -26,13 +26,31 @@ from meptool.errors import InputError
 POLICY = email.policy.SMTP
 
 
+# Every character the email package (str.splitlines) treats as a line end, and NUL:
+# any of them in a header is refused rather than left to the library to choke on.
+LINE_BREAKS = frozenset("\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def _one_line(value: str, what: str) -> str:
-    if any(ch in value for ch in "\r\n\x00"):
+    if any(ch in LINE_BREAKS for ch in value):
         raise InputError(
             f"{what} contains a line break, which could add an e-mail header: {value!r}",
             hint=f"write the {what} on one line",
         )
+    # Other control characters (bell, escape sequences, DEL, C1) would travel raw
+    # in a quoted name and act on the terminal of whoever reads the headers.
+    bad = next((ch for ch in value if _is_control(ch)), None)
+    if bad is not None:
+        raise InputError(
+            f"{what} contains the control character {bad!r}: {value!r}",
+            hint=f"remove it from the {what}",
+        )
     return value
+
+
+def _is_control(ch: str) -> bool:
+    code = ord(ch)
+    return (code < 0x20 and ch != "\t") or 0x7F <= code <= 0x9F
 
 
 def address(name: str | None, addr: str, what: str) -> Address:
