@@ -58,7 +58,7 @@ class FakeSmtp:
             self.commands.append(line)
             verb = line[:4].upper()
             if verb in (b"EHLO", b"HELO"):
-                extra = {"bad-starttls": ["STARTTLS"], "echo-auth": ["AUTH PLAIN LOGIN"]}
+                extra = {"bad-starttls": ["STARTTLS"], "echo-auth": ["AUTH PLAIN"]}
                 lines = ["fake.example", *extra.get(self.mode, []), "8BITMIME"]
                 for item in lines[:-1]:
                     say(f"250-{item}")
