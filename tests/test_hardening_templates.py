@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def test_a_big_but_reasonable_template_still_renders(example: Path, run_in) -> N
 HOSTILE = {
     "jinja": "{{ 7*7 }} {% raw %}",
     "html": "<script>alert(1)</script><img src=x onerror=alert(2)>",
-    "mdlink": "[clic](javascript:alert(3))",
+    "mdlink": "[clic](javascript:alert(3)) [ici](https://phish.example) <https://phish.example>",
     "header": "Bcc: intrus@evil.example",
 }
 
@@ -97,7 +98,16 @@ def _hostile_incident(example: Path) -> None:
     text = re.sub(r"^title: .*$", f"title: '{title}'", text, count=1, flags=re.M)
     text = re.sub(
         r"^(  summary: ).*$",
-        lambda m: m.group(1) + "'" + HOSTILE["html"] + " " + HOSTILE["jinja"] + "'",
+        lambda m: (
+            m.group(1)
+            + "'"
+            + HOSTILE["html"]
+            + " "
+            + HOSTILE["jinja"]
+            + " "
+            + HOSTILE["mdlink"]
+            + "'"
+        ),
         text,
         count=1,
         flags=re.M,
@@ -109,9 +119,10 @@ def _assert_inert(text: str, where: str, *, html: bool) -> None:
     assert "49" not in text.replace("2049", ""), where  # {{ 7*7 }} never evaluated
     assert "{{ 7*7 }}" in text or "{{ 7\\*7 }}" in text or "{{ 7&#42;7 }}" in text, where
     assert "<script" not in text and "<img" not in text if html else True, where
-    assert 'href="javascript' not in text, where
+    assert 'href="javascript' not in text and 'href="https://phish' not in text, where
     if html:
         assert "&lt;script&gt;" in text, where
+        assert "[ici](https://phish.example)" in html_unescape(text), where  # as typed
 
 
 def test_incident_text_is_inert_in_every_update_format(example: Path, run_in) -> None:
