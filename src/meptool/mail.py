@@ -209,9 +209,20 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
             f"the mail server {where} refused the sender {exc.sender}: {_reply(exc)}",
             hint="check smtp.from in meptool.yaml",
         ) from None
+    except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+            raise InputError(
+                f"the mail server {where} timed out: no answer within {settings.timeout:g} s; "
+                "nothing was sent",
+                hint="check that the server works, or raise smtp.timeout in meptool.yaml",
+            ) from None
+        raise InputError(
+            f"the mail server {where} closed the connection ({exc}); nothing was sent",
+            hint="run 'meptool update send' again; if it keeps failing, check the server's logs",
+        ) from None
     except smtplib.SMTPException as exc:
         raise InputError(f"mail server {where}: {exc}; nothing was sent") from None
-    except (socket.gaierror, ConnectionError, TimeoutError, ssl.SSLError, OSError) as exc:
+    except (socket.gaierror, ConnectionError, ssl.SSLError, OSError) as exc:
         raise InputError(
             f"could not reach the mail server {where}: {exc}; nothing was sent",
             hint="check smtp.host and smtp.port in meptool.yaml and your network, "
