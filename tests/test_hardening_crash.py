@@ -135,7 +135,7 @@ def test_sigkill_during_a_writing_command_long(
 
 def test_two_notes_at_once_are_both_kept(example: Path) -> None:
     """Both wait for the lock or meet a changed file (exit 4); a retry always succeeds."""
-    texts = [f"Note concurrente {i}" for i in range(4)]
+    texts = [f"Note concurrente {i}" for i in range(3)]
     procs = {
         t: _spawn(example, ["incident", "note", ID, "--text", t], MEPTOOL_LOCK_TIMEOUT="30")
         for t in texts

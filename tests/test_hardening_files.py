@@ -28,7 +28,7 @@ COMMANDS = [
     ["retro", "report", ID, "--audience", "client", "--format", "html"],
     ["retro", "report", "--all", "--format", "md", "--output", "-"],
 ]
-FEW = settings(SHORT, max_examples=int(os.environ.get("MEPTOOL_FUZZ_EXAMPLES", "6")))
+FEW = settings(SHORT, max_examples=int(os.environ.get("MEPTOOL_FUZZ_EXAMPLES", "5")))
 
 
 class Hang(Exception):
