@@ -112,6 +112,13 @@ def _hostile_incident(example: Path) -> None:
         count=1,
         flags=re.M,
     )
+    note = " ".join([HOSTILE["jinja"], HOSTILE["html"], HOSTILE["mdlink"]]).replace("'", "''")
+    text = text.replace(
+        "timeline:\n",
+        f"timeline:\n  - at: 2026-11-20T21:30:00+01:00\n    text: '{note}'\n"
+        "    visibility: client\n",
+        1,
+    )
     path.write_text(text, encoding="utf-8")
 
 
