@@ -165,3 +165,22 @@ def test_incident_text_is_inert_in_retro_reports(
     )
     assert result.exit_code == 0, result.output
     _assert_inert(result.stdout, f"retro {audience} {fmt}", html=fmt == "html")
+
+
+def test_the_render_time_limit_gives_back_an_outer_alarm(tmp_path: Path) -> None:
+    """Bounding a rendering must not cancel a timer the caller had set."""
+    import signal
+
+    from meptool import templating
+
+    (tmp_path / "t.txt.j2").write_text("{{ 1 + 1 }}")
+    env = templating.environment(tmp_path)
+    signal.setitimer(signal.ITIMER_REAL, 50)
+    previous = signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    try:
+        assert templating.render(env, "t.txt.j2", {}) == "2"
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 40 < left <= 50
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

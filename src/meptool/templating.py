@@ -218,12 +218,18 @@ def _bounded() -> Iterator[None]:
             def alarm(signum: int, frame: Any) -> None:
                 raise RenderTimeout
 
+            import time
+
             previous = signal.signal(signal.SIGALRM, alarm)
-            signal.setitimer(signal.ITIMER_REAL, render_seconds())
+            started = time.monotonic()
+            outer, _ = signal.setitimer(signal.ITIMER_REAL, render_seconds())
 
             def disarm() -> None:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
+                if outer:  # someone else's alarm was running: give it back its time left
+                    left = outer - (time.monotonic() - started)
+                    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
             stack.callback(disarm)
         stack.enter_context(_memory_limit())
