@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -73,3 +74,25 @@ def run(workspace: Path) -> Run:
 def run_in() -> Callable[[Path], Run]:
     """Run meptool in any folder."""
     return Run
+
+
+@pytest.fixture
+def smtp_server():
+    """Start aiosmtpd servers on 127.0.0.1: `start(refused)` gives (handler, port)."""
+    from aiosmtpd.controller import Controller
+
+    from updates_helpers import Handler, free_port
+
+    handlers: list[Any] = []
+
+    def start(refused: set[str] | None = None) -> tuple[Handler, int]:
+        handler = Handler(refused or set())
+        port = free_port()  # aiosmtpd's start-up probe cannot use port 0
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        handlers.append(controller)
+        return handler, port
+
+    yield start
+    for controller in handlers:
+        controller.stop()

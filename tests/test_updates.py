@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 
 from meptool import store
 from meptool.workspace import Workspace
-from updates_helpers import ID, manifest_sha, set_smtp
+from updates_helpers import ID, free_port, manifest_sha, set_smtp
 
 UPDATES = Path("incidents") / ID / "updates"
 
@@ -191,49 +190,6 @@ def test_without_require_approval_a_draft_may_go(example: Path, run_in) -> None:
 
 
 # --- sending over a real SMTP server --------------------------------------------
-
-
-class Handler:
-    """Accept everyone but the refused addresses; keep what arrives."""
-
-    def __init__(self, refused: set[str]) -> None:
-        self.refused = refused
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, options):
-        if address in self.refused:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    handlers: list[Any] = []
-
-    def start(refused: set[str] | None = None) -> tuple[Handler, int]:
-        handler = Handler(refused or set())
-        port = free_port()  # aiosmtpd's start-up probe cannot use port 0
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        controller.start()
-        handlers.append(controller)
-        return handler, port
-
-    yield start
-    for controller in handlers:
-        controller.stop()
 
 
 def test_send_over_smtp_records_what_was_sent(example: Path, run_in, smtp_server) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 from pathlib import Path
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -109,3 +110,27 @@ def set_smtp(root: Path, port: int, **extra: object) -> None:
         lines.append(f"  {key}: {text}\n")
     config = root / "meptool.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "".join(lines), encoding="utf-8")
+
+
+class Handler:
+    """Accept everyone but the refused addresses; keep what arrives."""
+
+    def __init__(self, refused: set[str]) -> None:
+        self.refused = refused
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address in self.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -7,6 +7,7 @@ breaks first, so a title, a name or an address cannot add a header.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
 import email.utils
@@ -25,13 +26,31 @@ from meptool.errors import InputError
 POLICY = email.policy.SMTP
 
 
+# Every character the email package (str.splitlines) treats as a line end, and NUL:
+# any of them in a header is refused rather than left to the library to choke on.
+LINE_BREAKS = frozenset("\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def _one_line(value: str, what: str) -> str:
-    if any(ch in value for ch in "\r\n\x00"):
+    if any(ch in LINE_BREAKS for ch in value):
         raise InputError(
             f"{what} contains a line break, which could add an e-mail header: {value!r}",
             hint=f"write the {what} on one line",
         )
+    # Other control characters (bell, escape sequences, DEL, C1) would travel raw
+    # in a quoted name and act on the terminal of whoever reads the headers.
+    bad = next((ch for ch in value if _is_control(ch)), None)
+    if bad is not None:
+        raise InputError(
+            f"{what} contains the control character {bad!r}: {value!r}",
+            hint=f"remove it from the {what}",
+        )
     return value
+
+
+def _is_control(ch: str) -> bool:
+    code = ord(ch)
+    return (code < 0x20 and ch != "\t") or 0x7F <= code <= 0x9F
 
 
 def address(name: str | None, addr: str, what: str) -> Address:
@@ -155,7 +174,7 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
             )
         else:
             client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-        with client:
+        try:
             if settings.starttls and not settings.ssl:
                 client.ehlo()
                 if not client.has_extn("starttls"):
@@ -169,6 +188,12 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
             if settings.username:
                 client.login(settings.username, settings.password or "")
             refused = client.send_message(msg, from_addr=sender, to_addrs=to)
+            # Once the server has said 250 to the message, it is sent: a server
+            # that hangs up instead of answering QUIT must not make it "not sent".
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                client.quit()
+        finally:
+            client.close()
     except smtplib.SMTPRecipientsRefused as exc:
         detail = "; ".join(f"{a}: {_reply(r)}" for a, r in exc.recipients.items())
         raise InputError(
@@ -184,9 +209,20 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
             f"the mail server {where} refused the sender {exc.sender}: {_reply(exc)}",
             hint="check smtp.from in meptool.yaml",
         ) from None
+    except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+            raise InputError(
+                f"the mail server {where} timed out: no answer within {settings.timeout:g} s; "
+                "nothing was sent",
+                hint="check that the server works, or raise smtp.timeout in meptool.yaml",
+            ) from None
+        raise InputError(
+            f"the mail server {where} closed the connection ({exc}); nothing was sent",
+            hint="run 'meptool update send' again; if it keeps failing, check the server's logs",
+        ) from None
     except smtplib.SMTPException as exc:
         raise InputError(f"mail server {where}: {exc}; nothing was sent") from None
-    except (socket.gaierror, ConnectionError, TimeoutError, ssl.SSLError, OSError) as exc:
+    except (socket.gaierror, ConnectionError, ssl.SSLError, OSError) as exc:
         raise InputError(
             f"could not reach the mail server {where}: {exc}; nothing was sent",
             hint="check smtp.host and smtp.port in meptool.yaml and your network, "

@@ -79,10 +79,17 @@ def subject(env: Environment, context: dict[str, Any]) -> str:
 
 
 def markdown_to_html(text: str) -> str:
-    """CommonMark to HTML, raw HTML escaped rather than passed through."""
+    """CommonMark to HTML, raw HTML escaped rather than passed through.
+
+    Links, images and autolinks are off: the shipped templates write none, and
+    link syntax in incident text (`[here](https://…)`, `<https://…>`) must reach
+    the client as the words that were typed, not as a live link in our e-mail.
+    """
     from markdown_it import MarkdownIt
 
-    return str(MarkdownIt("commonmark", {"html": False, "typographer": False}).render(text))
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.disable(["link", "image", "autolink", "html_inline", "html_block"])
+    return str(md.render(text))
 
 
 def inline_css(html: str) -> str:

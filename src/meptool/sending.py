@@ -122,6 +122,9 @@ def smtp_settings(ws: Workspace) -> Any:
             hint="name the environment variable holding the password: password_env: "
             "MEPTOOL_SMTP_PASSWORD",
         )
+    from meptool.secret import register
+
+    register(password, username=smtp.username)
     return SmtpSettings(
         host=smtp.host,
         port=smtp.port,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,8 @@ def export(folder: Path, *, force: bool = False) -> list[Path]:
     root = package_templates()
     names = [n for n, _ in template_names(None)]
     targets = [folder / n for n in names]
-    existing = [t for t in targets if t.exists()]
+    # lexists: a dangling symlink counts, copying through it would write where it points.
+    existing = [t for t in targets if os.path.lexists(t)]
     if existing and not force:
         raise UsageError(
             f"{existing[0]} already exists ({len(existing)} file(s) would be overwritten)",

@@ -9,8 +9,9 @@ here and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,64 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 AUTOESCAPE_EXTENSIONS = ("html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.j2", "svg.j2")
+# A custom template is code someone else may have written: besides the sandbox
+# (no attribute tricks), rendering is bounded in time and memory, so a range or
+# string-multiplication bomb is a clear error instead of a hang or a dead machine.
+RENDER_SECONDS = 30.0
+RENDER_MEMORY = 512 << 20  # bytes of address space a rendering may add
+MAX_PRODUCT = 1_000_000  # items or characters a `*` may build
+MAX_EXPONENT_BITS = 4096
+
+
+class RenderTimeout(BaseException):
+    """Raised by the alarm: a BaseException so that no `except Exception` in Jinja keeps it."""
+
+
+def render_seconds() -> float:
+    """The time limit of one rendering (`MEPTOOL_RENDER_TIMEOUT`, default 30 s)."""
+    import os
+
+    try:
+        return max(0.1, float(os.environ.get("MEPTOOL_RENDER_TIMEOUT", RENDER_SECONDS)))
+    except ValueError:
+        return RENDER_SECONDS
+
+
+def _sandbox_class() -> type[Any]:
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        """The sandbox, with `*` and `**` refused when they would build something huge."""
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "*":
+                for seq, times in ((left, right), (right, left)):
+                    sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                    if sized and len(seq) * times > MAX_PRODUCT:
+                        raise SecurityError(
+                            f"a * building {len(seq) * times} items is refused "
+                            f"(limit {MAX_PRODUCT})"
+                        )
+                if (
+                    isinstance(left, int)
+                    and isinstance(right, int)
+                    and left.bit_length() + right.bit_length() > MAX_EXPONENT_BITS
+                ):
+                    raise SecurityError("a * of huge numbers is refused")
+            if (
+                operator == "**"
+                and isinstance(left, int)
+                and isinstance(right, int)
+                and right > 0
+                and left.bit_length() * right > MAX_EXPONENT_BITS
+            ):
+                raise SecurityError(f"{left} ** {right} is too large and refused")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox
 
 
 def package_templates() -> Path:
@@ -63,7 +122,6 @@ def environment(
         StrictUndefined,
         select_autoescape,
     )
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders = []
     if user_dir is not None:
@@ -82,7 +140,7 @@ def environment(
             cache = FileSystemBytecodeCache(str(cache_dir))
         except OSError:
             cache = None
-    env = ImmutableSandboxedEnvironment(
+    env: Environment = _sandbox_class()(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=select_autoescape(
@@ -108,7 +166,21 @@ def render(env: Environment, name: str, context: dict[str, Any]) -> str:
     from jinja2.exceptions import SecurityError
 
     try:
-        return env.get_template(name).render(context)
+        with _bounded():
+            return env.get_template(name).render(context)
+    except RenderTimeout:
+        raise InputError(
+            f"template {name}: rendering took longer than {render_seconds():g} s and was stopped",
+            hint="a loop or a filter in a custom template runs away; fix the template "
+            "(or raise MEPTOOL_RENDER_TIMEOUT)",
+        ) from None
+    except MemoryError:
+        raise InputError(
+            f"template {name}: rendering needed too much memory and was stopped",
+            hint="a custom template builds a huge value (a range, a join, a repeat); fix it",
+        ) from None
+    except OverflowError as exc:
+        raise InputError(f"template {_where(exc, name)}: refused by the sandbox: {exc}") from None
     except TemplateNotFound as exc:
         raise InputError(
             f"template {exc.name} not found",
@@ -128,6 +200,64 @@ def render(env: Environment, name: str, context: dict[str, Any]) -> str:
         raise InputError(f"{where}: refused by the template sandbox: {exc}") from None
     except TemplateError as exc:
         raise InputError(f"{_where(exc, name)}: template error: {exc}") from None
+
+
+@contextlib.contextmanager
+def _bounded() -> Iterator[None]:
+    """Limit the time (SIGALRM, main thread) and memory (RLIMIT_AS) of one rendering.
+
+    Both are POSIX-only and restored afterwards; elsewhere rendering is only sandboxed.
+    """
+    import signal
+    import threading
+
+    stack = contextlib.ExitStack()
+    with stack:
+        if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+
+            def alarm(signum: int, frame: Any) -> None:
+                raise RenderTimeout
+
+            import time
+
+            previous = signal.signal(signal.SIGALRM, alarm)
+            started = time.monotonic()
+            outer, _ = signal.setitimer(signal.ITIMER_REAL, render_seconds())
+
+            def disarm() -> None:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                if outer:  # someone else's alarm was running: give it back its time left
+                    left = outer - (time.monotonic() - started)
+                    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+            stack.callback(disarm)
+        stack.enter_context(_memory_limit())
+        yield
+
+
+@contextlib.contextmanager
+def _memory_limit() -> Iterator[None]:
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            used = int(fh.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    limit = used + RENDER_MEMORY
+    if (soft != resource.RLIM_INFINITY and soft <= limit) or (
+        hard != resource.RLIM_INFINITY and hard < limit
+    ):
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _where(exc: BaseException, name: str) -> str:

@@ -118,6 +118,7 @@ def draft(
     language: Language | None = None,
     formats: list[str] | None = None,
     output: str | None = None,
+    force: bool = False,
 ) -> DraftResult:
     """Render the next update, write its files and log it (unless `output` is '-')."""
     from meptool import store
@@ -153,6 +154,7 @@ def draft(
             language=built.language,
             formats=formats,
             output=output,
+            force=force,
         )
         for fmt, path in zip(formats, paths, strict=True):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -274,15 +276,17 @@ def _targets(
     language: str,
     formats: list[str],
     output: str | None,
+    force: bool,
 ) -> list[Path]:
+    from meptool.outputs import own_path, user_output
+
     names = [file_name(seq, audience, language, f) for f in formats]
     if output is None:
         folder = ws.incident_dir(incident_id) / UPDATES
-        return [folder / n for n in names]
+        return [own_path(ws.root, folder / n, ws.display(folder / n)) for n in names]
     target = Path(output)
-    if len(formats) == 1 and not target.is_dir():
-        return [target]
-    return [target / n for n in names]
+    paths = [target] if len(formats) == 1 and not target.is_dir() else [target / n for n in names]
+    return [user_output(ws.root, p, force=force) for p in paths]
 
 
 # --- finding a communication ----------------------------------------------------

@@ -104,13 +104,26 @@ class Workspace:
             return str(path)
 
     def incident_dir(self, incident_id: str) -> Path:
-        """The folder of an incident; the ID is checked so it cannot escape the workspace."""
+        """The folder of an incident; the ID is checked so it cannot escape the workspace.
+
+        A folder that is a symlink out of the workspace is refused too (see
+        `meptool.outputs`): meptool writes drafts and reports in it.
+        """
         check_id(incident_id)
-        return self.incidents_dir / incident_id
+        folder = self.incidents_dir / incident_id
+        if folder.is_symlink():
+            from meptool.outputs import own_path
+
+            own_path(self.root, folder / INCIDENT_FILE, self.display(folder))
+        return folder
 
     def incident_path(self, incident_id: str, *, must_exist: bool = True) -> Path:
         """`incidents/<ID>/incident.yaml`; IncidentNotFound when absent."""
         path = self.incident_dir(incident_id) / INCIDENT_FILE
+        if path.is_symlink():
+            from meptool.outputs import own_path
+
+            own_path(self.root, path, self.display(path))
         if must_exist and not path.is_file():
             known = sorted(p.name for p in self.incident_dirs())
             import difflib

@@ -30,17 +30,28 @@ class MeptoolGroup(TyperGroup):
 
             error("interrupted: nothing was saved")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise
+        except Exception as exc:  # a bug: report it, but never with a secret in it
+            import traceback
+
+            from meptool.secret import redact
+
+            sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+            sys.stderr.write("meptool: internal error (a bug); please report the lines above\n")
+            raise typer.Exit(1) from None
 
 
 def _report(ctx: Any, exc: Exception) -> None:
     from meptool.cli.output import error
+    from meptool.secret import redact
 
     state = root_state(ctx)
     if state.debug:
         import traceback
 
-        traceback.print_exception(exc, file=sys.stderr)
-    error(str(exc))
+        sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+    error(redact(str(exc)))
 
 
 def _version(value: bool) -> None:

@@ -70,6 +70,10 @@ def report(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite an existing --output file outside the workspace."),
+    ] = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
@@ -100,20 +104,29 @@ def report(
         )
     ws = open_workspace(state)
     if all_:
-        _portfolio(ws, client=client, since=since, fmt=format_.value, output=output)
+        _portfolio(ws, client=client, since=since, fmt=format_.value, output=output, force=force)
     else:
         assert incident_id is not None
-        _single(ws, incident_id, audience=audience.value, fmt=format_.value, output=output)
+        _single(
+            ws, incident_id, audience=audience.value, fmt=format_.value, output=output, force=force
+        )
 
 
-def _write(ws: Workspace, text: str, target: Path | None, default: Path) -> None:
+def _write(
+    ws: Workspace, text: str, target: Path | None, default: Path, *, force: bool = False
+) -> None:
     from meptool.cli.output import echo, info
     from meptool.errors import InputError
+    from meptool.outputs import own_path, user_output
     from meptool.store import atomic_write
 
     path = target or default
     if path.is_dir():
         path = path / default.name
+    if target is None:
+        own_path(ws.root, path, ws.display(path))
+    else:
+        user_output(ws.root, path, force=force)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text.encode("utf-8"))
@@ -127,7 +140,7 @@ def _write(ws: Workspace, text: str, target: Path | None, default: Path) -> None
 
 
 def _single(
-    ws: Workspace, incident_id: str, *, audience: str, fmt: str, output: str | None
+    ws: Workspace, incident_id: str, *, audience: str, fmt: str, output: str | None, force: bool
 ) -> None:
     import sys
 
@@ -139,11 +152,17 @@ def _single(
         sys.stdout.write(text)
         return
     default = retrodoc.default_path(ws, incident.id, audience, fmt)
-    _write(ws, text, Path(output) if output else None, default)
+    _write(ws, text, Path(output) if output else None, default, force=force)
 
 
 def _portfolio(
-    ws: Workspace, *, client: str | None, since: str | None, fmt: str, output: str | None
+    ws: Workspace,
+    *,
+    client: str | None,
+    since: str | None,
+    fmt: str,
+    output: str | None,
+    force: bool,
 ) -> None:
     import sys
 
@@ -191,4 +210,4 @@ def _portfolio(
         sys.stdout.write(text)
         return
     default = portfoliodoc.default_path(ws, client, fmt)
-    _write(ws, text, Path(output) if output else None, default)
+    _write(ws, text, Path(output) if output else None, default, force=force)

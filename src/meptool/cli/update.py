@@ -77,6 +77,10 @@ def draft_cmd(
             "(default: incidents/ID/updates/).",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite an existing --output file outside the workspace."),
+    ] = False,
     json_: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
@@ -92,7 +96,13 @@ def draft_cmd(
     ws = open_workspace(state)
     formats = parse_formats(format_ or ("md" if output == "-" else None))
     result = draft(
-        ws, incident_id, audience=audience, language=lang, formats=formats, output=output
+        ws,
+        incident_id,
+        audience=audience,
+        language=lang,
+        formats=formats,
+        output=output,
+        force=force,
     )
     if result.printed is not None:
         import sys

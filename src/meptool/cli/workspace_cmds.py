@@ -56,6 +56,9 @@ def schema(
     config: Annotated[
         bool, typer.Option("--config", help="Schema of meptool.yaml instead of incident files.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing file outside the workspace.")
+    ] = False,
 ) -> None:
     """Print the JSON Schema (2020-12) of the incident file, for editors and CI.
 
@@ -70,9 +73,16 @@ def schema(
     if output is None or output == "-":
         typer.echo(text, nl=False)
         return
+    from meptool.errors import WorkspaceNotFound
+    from meptool.outputs import user_output
     from meptool.store import atomic_write
+    from meptool.workspace import find_root
 
-    target = Path(output)
+    try:
+        root: Path | None = find_root(None)
+    except WorkspaceNotFound:
+        root = None  # the schema is useful outside a workspace too
+    target = user_output(root, Path(output), force=force)
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, text.encode("utf-8"))
     info(f"wrote {target}")
