@@ -208,3 +208,22 @@ def test_sigkill_during_writes_never_tears_the_file(workspace: Path) -> None:
         assert time.monotonic() - start < 5
         assert len(store.load(ws, path).timeline) == count + 1
     assert "# end of file: nothing below" in path.read_text()
+
+
+def test_flow_values_become_blocks_without_touching_the_rest() -> None:
+    from meptool.yamledit import edit_text
+
+    text = "a: 8.78647427269835e-215  # keep\nimpact: {}   # empty for now\nlist: [x]\n"
+    out = edit_text(
+        text,
+        [
+            ("set", ("impact", "users_affected"), "environ 1 200"),
+            ("append", ("list",), "y\nz"),
+        ],
+    )
+    assert out == (
+        "a: 8.78647427269835e-215  # keep\n"
+        "impact:   # empty for now\n"
+        "  users_affected: environ 1 200\n"
+        'list: [x, "y\\nz"]\n'
+    )

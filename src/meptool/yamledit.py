@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from meptool.errors import InputError, InvalidFile
 from meptool.yamlio import (
     Document,
     Path_,
@@ -230,6 +231,10 @@ class TextEdit:
             self.set(parent, {key: value})
             return
         pspan = doc.spans[parent]
+        if pspan.kind == "map" and pspan.flow and parent:
+            # `impact: {}` or `{a: 1}`: that mapping becomes a block, the rest stays as is
+            self._replace_value(parent, {**_get(doc.data, parent), key: value}, doc)
+            return
         if pspan.kind != "map" or pspan.flow:
             raise Unsupported("flow or list parent")
         at = self._line_end(self._insertion_end(doc, parent, key, pspan))
@@ -248,7 +253,8 @@ class TextEdit:
     def _set_scalar(self, path: Path_, span: Span, value: Any) -> None:
         if isinstance(value, str) and (header := _literal(value)):
             if not path or isinstance(path[-1], int):
-                raise Unsupported("multi-line text as a list item")
+                self._replace(span.start, span.end, _quoted(value))
+                return
             indent = self.doc().keys[path].col - 1 + 2
             lines = value.rstrip("\n").split("\n")
             body = "\n".join(" " * indent + line if line else "" for line in lines)
@@ -340,10 +346,16 @@ def edit_text(text: str, ops: list[Op], order: tuple[str, ...] = ()) -> str:
             return result
     except Unsupported:
         pass
-    result = _round_trip(text, ops)
-    if load(result, "<edit>").data != expected:  # pragma: no cover - a bug, reported upstream
-        raise ValueError("the edit did not give the expected data")
-    return result
+    try:
+        result = _round_trip(text, ops)
+        if load(result, "<edit>").data == expected:
+            return result
+    except InvalidFile:
+        pass
+    raise InputError(  # pragma: no cover - a bug: the file is left as it was
+        "meptool could not apply this change without altering other values; nothing was written",
+        hint="edit the file by hand, and please report it with the file",
+    )
 
 
 def _round_trip(text: str, ops: list[Op]) -> str:
