@@ -73,12 +73,15 @@ def read(ws: Workspace, incident_id: str) -> tuple[Incident, Snapshot]:
 
 
 def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
-    """Every incident of the workspace, or the problems of the ones that do not validate."""
-    for path in ws.incident_files():
-        try:
-            yield path, load(ws, path)
-        except InvalidFile as exc:
-            yield path, exc
+    """Every incident of the workspace, or the problems of the ones that do not validate.
+
+    Streamed (one incident in memory at a time) from the cache of parsed files
+    (`meptool.cache`): only files changed since the last run are parsed again,
+    across processes when there are many.
+    """
+    from meptool.cache import incidents
+
+    yield from incidents(ws)
 
 
 # --- writing -----------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from meptool.errors import IncidentNotFound, UsageError, WorkspaceNotFound
 
@@ -85,10 +85,21 @@ class Workspace:
         return self.root / STATE
 
     @cached_property
+    def facts(self) -> dict[str, Any]:
+        """Time zone and update cadence, without Pydantic when `meptool.yaml` is unchanged."""
+        from meptool.cache import config_facts
+
+        return config_facts(self)
+
+    @cached_property
     def tz(self) -> dt.tzinfo:
         from meptool.timeutil import zone
 
-        return zone(self.config.timezone)
+        return zone(self.facts["timezone"])
+
+    def cadence(self, severity: str) -> dt.timedelta:
+        """Longest time allowed between two client updates at this severity."""
+        return dt.timedelta(seconds=self.facts["cadence"][str(severity)])
 
     def now(self) -> dt.datetime:
         """Now, in the workspace timezone (frozen by MEPTOOL_NOW)."""
