@@ -1,4 +1,4 @@
-"""The cache of parsed incidents: whatever happens to files or cache, results equal a fresh parse."""
+"""The cache of parsed incidents: whatever happens to files or cache, results equal fresh ones."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from meptool.store import iter_incidents
 from meptool.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 HOUR_AGO = time.time() - 3600
 FILES = 30  # 29 generated + 1 broken
