@@ -103,59 +103,105 @@ def _key(st: os.stat_result) -> Key:
 
 
 # --- turning a file into a row (runs in worker processes too) -------------------
+#
+# A row keeps the data the YAML file holds (before validation), not the model:
+# validating it again gives exactly what a fresh parse gives, by construction.
+# JSON has no times or dates, so they are written as {"\u0000t": iso} and
+# {"\u0000d": iso}; a file whose own keys look like that is not cached.
+
+_TIME, _DATE = "\x00t", "\x00d"
 
 
-def _dt(value: dt.datetime) -> str:
-    # A time read in the workspace zone (a ZoneInfo) is stored naive, so that
-    # reading it back puts the same zone on it: wall-clock arithmetic across a
-    # daylight-saving change then gives the same answers as a fresh parse.
+class _Encoder:
+    """JSON for parsed YAML data; counts the times and dates it tagged."""
+
+    def __init__(self) -> None:
+        self.tagged = 0
+
+    def default(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            self.tagged += 1
+            return {_TIME: value.isoformat()}
+        if isinstance(value, dt.date):
+            self.tagged += 1
+            return {_DATE: value.isoformat()}
+        raise TypeError(type(value).__name__)
+
+    def encode(self, data: Any) -> str | None:
+        text = json.dumps(data, ensure_ascii=False, default=self.default)
+        # every tag in the text must be one we wrote, not a key of the file
+        found = text.count('{"\\u0000t": ') + text.count('{"\\u0000d": ')
+        return text if found == self.tagged else None
+
+
+def _revive(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if _TIME in obj:
+            return dt.datetime.fromisoformat(obj[_TIME])
+        if _DATE in obj:
+            return dt.date.fromisoformat(obj[_DATE])
+    return obj
+
+
+def decode_data(text: str) -> dict[str, Any]:
+    """Parsed YAML data back from its cached JSON."""
+    data: dict[str, Any] = json.loads(text, object_hook=_revive)
+    return data
+
+
+def _summary_json(summary: dict[str, Any]) -> str:
     from zoneinfo import ZoneInfo
 
-    if isinstance(value.tzinfo, ZoneInfo):
-        return value.replace(tzinfo=None).isoformat()
-    return value.isoformat()
-
-
-def plain(value: Any) -> Any:
-    """Validated data as JSON-ready data that validates back to the same values."""
-    import enum
-
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return _dt(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
+    out = dict(summary)
+    for name, value in summary.items():
+        if isinstance(value, dt.datetime):
+            # A time read in the workspace zone is stored naive and read back in it.
+            naive = isinstance(value.tzinfo, ZoneInfo)
+            out[name] = (value.replace(tzinfo=None) if naive else value).isoformat()
+    return json.dumps(out, ensure_ascii=False)
 
 
 def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
-    """One cache row for a file: (rel, key…, ok, summary, data, problems, extra, crc)."""
+    """One cache row for a file: (name, key…, ok, summary, data, problems, extra, crc).
+
+    `data` is None when the file's data cannot be cached exactly; the row then
+    is not stored and the file is read again next time.
+    """
+    from pydantic import ValidationError
+
     from meptool.incidents import folder_problem
     from meptool.model import Incident
     from meptool.store import read_bytes
     from meptool.summary import summarize
     from meptool.validation import validate
-    from meptool.yamlio import load
+    from meptool.yamlio import load, load_data
 
     summary = data = problems = extra = None
     try:
-        doc = load(read_bytes(path), SOURCE)
-        incident = validate(doc, Incident, {"tz": tz})
+        raw = read_bytes(path)
+        found = load_data(raw)
+        incident = None
+        if found is not None:
+            try:
+                incident = Incident.model_validate(found, context={"tz": tz})
+            except ValidationError:
+                incident = None
+        if incident is None:
+            doc = load(raw, SOURCE)
+            incident = validate(doc, Incident, {"tz": tz})
+            found = doc.data
     except InvalidFile as exc:
         problems = json.dumps([_problem_row(p) for p in exc.problems], ensure_ascii=False)
     except OSError as exc:
         problems = json.dumps([[1, 1, "", f"cannot read: {exc.strerror}", None]])
     else:
-        summary = json.dumps(plain(summarize(incident)), ensure_ascii=False)
-        data = json.dumps(plain(incident.model_dump(exclude_unset=True)), ensure_ascii=False)
-        found = folder_problem(doc, path, incident, SOURCE)
-        if found:
-            extra = json.dumps([_problem_row(found)], ensure_ascii=False)
+        summary = _summary_json(summarize(incident))
+        data = _Encoder().encode(found)
+        folder = path.parent.name
+        if folder != incident.id and folder.count("-") >= 2:
+            mismatch = folder_problem(load(raw, SOURCE), path, incident, SOURCE)
+            if mismatch:
+                extra = json.dumps([_problem_row(mismatch)], ensure_ascii=False)
     ok = problems is None
     return (
         path.parent.name,
@@ -220,6 +266,9 @@ def analyse_many(ws: Workspace, items: list[tuple[Path, Key]]) -> Iterator[tuple
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    # Imported (and the model's validator built) once here, so forked workers share it.
+    from meptool import incidents, model, store, summary, validation  # noqa: F401
 
     tz_name = getattr(tz, "key", None) or "UTC"
     pairs = [(path.parent.name, key) for path, key in items]
@@ -366,7 +415,8 @@ def refresh(ws: Workspace) -> Index:
         db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
         batch: list[tuple[Any, ...]] = []
         for values in analyse_many(ws, changed):
-            if values[2] >= racy:  # mtime too recent to trust next time
+            if values[2] >= racy or (values[5] and values[7] is None):
+                # mtime too recent to trust next time, or data that JSON cannot hold exactly
                 index.fresh[values[0]] = _row(values)
                 db.execute("DELETE FROM files WHERE name = ?", (values[0],))
                 continue
@@ -434,7 +484,7 @@ def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
             yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
             continue
         try:
-            yield path, Incident.model_validate(json.loads(row.data or ""), context=context)
+            yield path, Incident.model_validate(decode_data(row.data or ""), context=context)
         except (ValueError, ValidationError):
             try:  # a row that does not load back: read the file itself
                 yield path, load(ws, path)

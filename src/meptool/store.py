@@ -45,10 +45,18 @@ def read_bytes(path: Path) -> bytes:
 
 def parse(raw: bytes | str, source: str, tz: dt.tzinfo) -> Incident:
     """Validate incident bytes; InvalidFile with every located problem."""
+    from pydantic import ValidationError
+
     from meptool.model import Incident
     from meptool.validation import validate
-    from meptool.yamlio import load
+    from meptool.yamlio import load, load_data
 
+    data = load_data(raw)  # quick, without positions; they are only needed for problems
+    if data is not None:
+        try:
+            return Incident.model_validate(data, context={"tz": tz})
+        except ValidationError:
+            pass
     return validate(load(raw, source), Incident, {"tz": tz})
 
 

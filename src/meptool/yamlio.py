@@ -312,6 +312,100 @@ def _fast(loader: Any, source: str) -> Document:  # noqa: PLR0915 - inlined for 
     return Document(root, source, values, keys, plains)
 
 
+def load_data(raw: bytes | str) -> dict[str, Any] | None:
+    """Only the data of a plain, well-formed file, quickly; None for anything else.
+
+    No positions are kept (they are only needed to report problems), so this is
+    close to the C parser's own speed. The data equals `load(raw, …).data` (a
+    test proves it over the example and generated files); when it is None, or
+    the data does not validate, callers use `load` for located problems.
+    """
+    try:
+        text = decode(raw, "") if isinstance(raw, bytes) else raw
+        if len(text) > MAX_BYTES:
+            return None
+        loader = _loader_class()(text)
+    except Exception:  # anything unusual: `load` reports it
+        return None
+    try:
+        return _fast_data(loader)
+    except Exception:  # anything unusual: `load` reports it
+        return None
+    finally:
+        loader.dispose()
+
+
+def _fast_data(loader: Any) -> dict[str, Any]:  # noqa: PLR0915 - inlined for speed
+    """`_fast` without positions: containers and values only."""
+    import yaml
+
+    scalar_t, map_t, seq_t = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    skip = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+    doc_t = yaml.DocumentStartEvent
+    stack: list[list[Any]] = []  # [container, pending key or None]
+    root: Any = None
+    documents = 0
+    check, get = loader.check_event, loader.get_event
+    while check():
+        event = get()
+        kind = type(event)
+        if kind is scalar_t:
+            if event.anchor is not None or event.tag is not None or not stack:
+                raise _Unusual
+            raw: str = event.value
+            if len(raw) > MAX_SCALAR_CHARS:
+                raise _Unusual
+            top = stack[-1]
+            container = top[0]
+            if type(container) is dict:
+                pending = top[1]
+                if pending is None:
+                    if raw in container:
+                        raise _Unusual
+                    top[1] = raw
+                    continue
+                top[1] = None
+                container[pending] = (
+                    plain_scalar(raw) if not event.style and event.implicit[0] else raw
+                )
+            else:
+                container.append(
+                    plain_scalar(raw) if not event.style and event.implicit[0] else raw
+                )
+        elif kind is map_t or kind is seq_t:
+            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                raise _Unusual
+            new: Any = {} if kind is map_t else []
+            if not stack:
+                if root is not None:
+                    raise _Unusual
+                root = new
+            else:
+                top = stack[-1]
+                container = top[0]
+                if type(container) is dict:
+                    if top[1] is None:
+                        raise _Unusual
+                    container[top[1]] = new
+                    top[1] = None
+                else:
+                    container.append(new)
+            stack.append([new, None])
+        elif kind in ends:
+            stack.pop()
+        elif kind is doc_t:
+            documents += 1
+            if documents > 1:
+                raise _Unusual
+        elif kind not in skip:
+            raise _Unusual  # an alias
+    if type(root) is not dict:
+        raise _Unusual
+    data: dict[str, Any] = root
+    return data
+
+
 class _Builder:
     """Builds Python data from a stream of parser events."""
 
