@@ -104,49 +104,23 @@ def _key(st: os.stat_result) -> Key:
 
 # --- turning a file into a row (runs in worker processes too) -------------------
 #
-# A row keeps the data the YAML file holds (before validation), not the model:
-# validating it again gives exactly what a fresh parse gives, by construction.
-# JSON has no times or dates, so they are written as {"\u0000t": iso} and
-# {"\u0000d": iso}; a file whose own keys look like that is not cached.
-
-_TIME, _DATE = "\x00t", "\x00d"
-
-
-class _Encoder:
-    """JSON for parsed YAML data; counts the times and dates it tagged."""
-
-    def __init__(self) -> None:
-        self.tagged = 0
-
-    def default(self, value: Any) -> Any:
-        if isinstance(value, dt.datetime):
-            self.tagged += 1
-            return {_TIME: value.isoformat()}
-        if isinstance(value, dt.date):
-            self.tagged += 1
-            return {_DATE: value.isoformat()}
-        raise TypeError(type(value).__name__)
-
-    def encode(self, data: Any) -> str | None:
-        text = json.dumps(data, ensure_ascii=False, default=self.default)
-        # every tag in the text must be one we wrote, not a key of the file
-        found = text.count('{"\\u0000t": ') + text.count('{"\\u0000d": ')
-        return text if found == self.tagged else None
+# A row keeps the data the YAML file holds (before validation) as JSON, times
+# and dates as ISO 8601 text. Validating that JSON gives the model a fresh parse
+# gives: in a valid file, times and dates only stand in time and date fields,
+# whose validators read ISO text exactly as they read the datetime or date YAML
+# made (naive stays naive, so the workspace zone is put on it again). The tests
+# compare cached and fresh models, time zones included, over generated files.
 
 
-def _revive(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        if _TIME in obj:
-            return dt.datetime.fromisoformat(obj[_TIME])
-        if _DATE in obj:
-            return dt.date.fromisoformat(obj[_DATE])
-    return obj
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):  # datetimes too
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
 
 
-def decode_data(text: str) -> dict[str, Any]:
-    """Parsed YAML data back from its cached JSON."""
-    data: dict[str, Any] = json.loads(text, object_hook=_revive)
-    return data
+def encode_data(data: dict[str, Any]) -> str:
+    """Parsed YAML data as JSON (times and dates as ISO 8601 text)."""
+    return json.dumps(data, ensure_ascii=False, default=_iso)
 
 
 def _summary_json(summary: dict[str, Any]) -> str:
@@ -162,11 +136,7 @@ def _summary_json(summary: dict[str, Any]) -> str:
 
 
 def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
-    """One cache row for a file: (name, key…, ok, summary, data, problems, extra, crc).
-
-    `data` is None when the file's data cannot be cached exactly; the row then
-    is not stored and the file is read again next time.
-    """
+    """One cache row for a file: (name, key…, ok, summary, data, problems, extra, crc)."""
     from pydantic import ValidationError
 
     from meptool.incidents import folder_problem
@@ -196,7 +166,7 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
         problems = json.dumps([[1, 1, "", f"cannot read: {exc.strerror}", None]])
     else:
         summary = _summary_json(summarize(incident))
-        data = _Encoder().encode(found)
+        data = encode_data(found or {})
         folder = path.parent.name
         if folder != incident.id and folder.count("-") >= 2:
             mismatch = folder_problem(load(raw, SOURCE), path, incident, SOURCE)
@@ -415,9 +385,8 @@ def refresh(ws: Workspace) -> Index:
         db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
         batch: list[tuple[Any, ...]] = []
         for values in analyse_many(ws, changed):
-            if values[2] >= racy or (values[5] and values[7] is None):
-                # mtime too recent to trust next time, or data that JSON cannot hold exactly
-                index.fresh[values[0]] = _row(values)
+            index.fresh[values[0]] = _row(values)  # served from memory in this run
+            if values[2] >= racy:  # mtime too recent to trust next time
                 db.execute("DELETE FROM files WHERE name = ?", (values[0],))
                 continue
             batch.append(values)
@@ -484,7 +453,7 @@ def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
             yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
             continue
         try:
-            yield path, Incident.model_validate(decode_data(row.data or ""), context=context)
+            yield path, Incident.model_validate_json(row.data or "", context=context)
         except (ValueError, ValidationError):
             try:  # a row that does not load back: read the file itself
                 yield path, load(ws, path)

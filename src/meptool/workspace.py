@@ -84,6 +84,11 @@ class Workspace:
         """Git-ignored folder for locks and caches."""
         return self.root / STATE
 
+    @property
+    def jinja_cache_dir(self) -> Path:
+        """Compiled templates: pass as `templating.environment(..., cache_dir=...)`."""
+        return self.state_dir / "jinja"
+
     @cached_property
     def facts(self) -> dict[str, Any]:
         """Time zone and update cadence, without Pydantic when `meptool.yaml` is unchanged."""
