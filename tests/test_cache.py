@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from meptool import cache, yamlio
+from meptool import cache, yamlfast, yamlio
 from meptool.errors import InvalidFile
 from meptool.incidents import list_rows, validate_files
 from meptool.store import iter_incidents
@@ -252,10 +252,10 @@ def _builder(raw: bytes, source: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     """`yamlio.load` through the event builder only (the fast loop switched off)."""
 
     def unusual(*_: Any) -> Any:
-        raise yamlio._Unusual
+        raise yamlfast._Unusual
 
     with monkeypatch.context() as m:
-        m.setattr(yamlio, "_fast", unusual)
+        m.setattr(yamlfast, "_fast", unusual)
         return yamlio.load(raw, source)
 
 
@@ -272,6 +272,7 @@ def test_fast_yaml_equals_builder(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         fast = yamlio.load(raw, "f")
         slow = _builder(raw, "f", monkeypatch)
         assert repr(fast.data) == repr(slow.data), path
+        assert repr(yamlio.load_data(raw)) == repr(slow.data), path
         assert (fast.values, fast.keys, fast.plain) == (slow.values, slow.keys, slow.plain), path
 
 
@@ -304,6 +305,9 @@ def test_fast_yaml_same_errors_and_values(text: str, monkeypatch: pytest.MonkeyP
         got = str(exc)
     if isinstance(expected, str):
         assert got == expected
+        assert yamlio.load_data(raw) is None  # the quick path gives up on every problem
     else:
+        quick = yamlio.load_data(raw)  # None (give up) is allowed, a different answer is not
+        assert quick is None or repr(quick) == repr(expected.data)
         assert repr(got.data) == repr(expected.data)
         assert (got.values, got.keys, got.plain) == (expected.values, expected.keys, expected.plain)

@@ -49,7 +49,15 @@ PARALLEL_MIN = 300  # below this many changed files, one process is quicker than
 CHUNK = 250
 SOURCE = "\x00source\x00"  # stands for the file's display name in cached problems
 # Modules whose code decides what a file parses to: editing one invalidates the cache.
-_CODE = ("cache.py", "model.py", "yamlio.py", "validation.py", "summary.py", "__init__.py")
+_CODE = (
+    "cache.py",
+    "model.py",
+    "yamlio.py",
+    "yamlfast.py",
+    "validation.py",
+    "summary.py",
+    "__init__.py",
+)
 
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
