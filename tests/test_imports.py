@@ -91,6 +91,11 @@ def test_warm_reads_import_no_parser_or_model(aged: Path, args: list[str]) -> No
     assert not found & (HEAVY | {"yaml"}), found & (HEAVY | {"yaml"})
 
 
+def test_warm_list_piped_needs_no_rich(aged: Path) -> None:
+    modules(aged, "incident", "list")  # fills the cache
+    assert "rich" not in modules(aged, "incident", "list")
+
+
 def test_cold_list_still_right_and_then_cached(aged: Path) -> None:
     cold = subprocess.run(
         [sys.executable, "-m", "meptool", "incident", "list", "--json"],
