@@ -29,7 +29,8 @@ sys.exit(code)
 def modules(cwd: Path, *args: str) -> set[str]:
     """Top-level packages imported by `meptool ARGS` in a fresh interpreter."""
     out = cwd / ".modules.json"
-    env = {**os.environ, "MEPTOOL_MODULES": str(out), "NO_COLOR": "1"}
+    env = {**os.environ, "MEPTOOL_MODULES": str(out), "NO_COLOR": "1", "COLUMNS": "100"}
+    env["XDG_CACHE_HOME"] = str(cwd / ".xdg")
     env.pop("MEPTOOL_NO_CACHE", None)
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
@@ -68,6 +69,31 @@ def aged(example: Path) -> Path:
 )
 def test_help_imports_nothing_heavy(aged: Path, args: list[str]) -> None:
     assert not modules(aged, *args) & HEAVY
+
+
+def test_root_help_kept_and_served_without_typer(aged: Path) -> None:
+    def helptext(**extra: str) -> str:
+        env = {**os.environ, "XDG_CACHE_HOME": str(aged / ".xdg"), "COLUMNS": "100", **extra}
+        return subprocess.run(
+            [sys.executable, "-m", "meptool", "--help"],
+            cwd=aged,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    first = helptext()  # rendered by Typer, then kept
+    assert "typer" in modules(aged, "incident", "--help")
+    found = modules(aged, "--help")
+    assert not found & (HEAVY | {"typer", "rich", "yaml"})
+    assert helptext() == first
+    assert first == helptext(MEPTOOL_NO_CACHE="1")  # what Typer renders itself
+    kept = list((aged / ".xdg" / "meptool").glob("help-*.txt"))
+    assert len(kept) == 1
+    kept[0].write_text(kept[0].read_text().replace("incident", "hacked"))
+    assert helptext() == first  # a damaged copy is never printed
+    assert "hacked" not in kept[0].read_text()
 
 
 def test_version_imports_no_framework(aged: Path) -> None:

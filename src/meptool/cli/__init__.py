@@ -14,6 +14,12 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"meptool {__version__}\n")
         return 0
+    if args in (["--help"], ["-h"]):
+        from meptool.cli.helpcache import root_help
+
+        code = root_help()
+        if code is not None:
+            return code
     from meptool.cli.app import run
 
     return run(argv)
