@@ -297,7 +297,9 @@ def main(argv: list[str] | None = None) -> int:
             "PyYAML's CSafeLoader in one process. Runs alternate with their baseline;\n"
             "medians are quoted. Cold: the cache (`.meptool/cache/`) removed before the\n"
             "run; warm: nothing changed since the previous run. Peak memory: ru_maxrss\n"
-            "of the child process.\n\n" + text + "\n\n## Machine\n\n" + facts + "\n",
+            "of the child process. `meptool --help` is served from the text kept after\n"
+            "its first rendering (`~/.cache/meptool`); rows marked skipped are commands\n"
+            "not in this build yet.\n\n" + text + "\n\n## Machine\n\n" + facts + "\n",
             encoding="utf-8",
         )
     return 0
