@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from meptool import cache, yamlfast, yamlio
+from meptool import bulk, cache, yamlfast, yamlio
 from meptool.errors import InvalidFile
 from meptool.incidents import list_rows, validate_files
 from meptool.store import iter_incidents
@@ -74,14 +74,14 @@ class Counter:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        real = cache.analyse
+        real = bulk.analyse
 
         def counting(*args: Any) -> Any:
             self.calls += 1
             return real(*args)
 
-        monkeypatch.setattr(cache, "analyse", counting)
-        monkeypatch.setattr(cache, "PARALLEL_MIN", 10_000)  # keep parsing in this process
+        monkeypatch.setattr(bulk, "analyse", counting)
+        monkeypatch.setattr(bulk, "PARALLEL_MIN", 10_000)  # keep parsing in this process
 
 
 def check(root: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter) -> int:
@@ -224,9 +224,9 @@ def test_unusable_cache_folder_means_no_cache(gen: Path, monkeypatch: pytest.Mon
 
 
 def test_parallel_parse_equals_serial(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "PARALLEL_MIN", 5)
-    monkeypatch.setattr(cache, "CHUNK", 7)
-    monkeypatch.setattr(cache, "_workers", lambda: 2)
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 5)
+    monkeypatch.setattr(bulk, "CHUNK", 7)
+    monkeypatch.setattr(bulk, "_workers", lambda: 2)
     assert snapshot(gen) == fresh(gen, monkeypatch)
 
 

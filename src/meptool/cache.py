@@ -15,26 +15,25 @@ read is not cached at all (its mtime could hide a second write, as git's
 "racily clean" entries). A corrupt, foreign or unwritable cache file means
 working without it, never a crash or a wrong result.
 
-Many changed files are parsed across cores, with the garbage collector paused.
+Many changed files are parsed across cores, with the garbage collector paused
+(`meptool.bulk`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import gc
 import json
 import os
 import stat
 import sys
 import time
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool import __version__
+from meptool.bulk import Key, _crc, _key, analyse_many
 from meptool.errors import InvalidFile, MeptoolError, Problem
 from meptool.workspace import ID_RE, INCIDENT_FILE, Workspace, id_sort_key
 
@@ -45,12 +44,10 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
-PARALLEL_MIN = 300  # below this many changed files, one process is quicker than a pool
-CHUNK = 250
-SOURCE = "\x00source\x00"  # stands for the file's display name in cached problems
 # Modules whose code decides what a file parses to: editing one invalidates the cache.
 _CODE = (
     "cache.py",
+    "bulk.py",
     "model.py",
     "yamlio.py",
     "yamlfast.py",
@@ -58,8 +55,6 @@ _CODE = (
     "summary.py",
     "__init__.py",
 )
-
-Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
 def cache_file(ws: Workspace) -> Path:
@@ -104,160 +99,6 @@ def scan(ws: Workspace) -> list[tuple[Path, Key]]:
             found.append((entry.name, path, _key(st)))
     found.sort(key=lambda item: id_sort_key(item[0]))
     return [(path, key) for _, path, key in found]
-
-
-def _key(st: os.stat_result) -> Key:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-# --- turning a file into a row (runs in worker processes too) -------------------
-#
-# A row keeps the data the YAML file holds (before validation) as JSON, times
-# and dates as ISO 8601 text. Validating that JSON gives the model a fresh parse
-# gives: in a valid file, times and dates only stand in time and date fields,
-# whose validators read ISO text exactly as they read the datetime or date YAML
-# made (naive stays naive, so the workspace zone is put on it again). The tests
-# compare cached and fresh models, time zones included, over generated files.
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.date):  # datetimes too
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def encode_data(data: dict[str, Any]) -> str:
-    """Parsed YAML data as JSON (times and dates as ISO 8601 text)."""
-    return json.dumps(data, ensure_ascii=False, default=_iso)
-
-
-def _summary_json(summary: dict[str, Any]) -> str:
-    from zoneinfo import ZoneInfo
-
-    out = dict(summary)
-    for name, value in summary.items():
-        if isinstance(value, dt.datetime):
-            # A time read in the workspace zone is stored naive and read back in it.
-            naive = isinstance(value.tzinfo, ZoneInfo)
-            out[name] = (value.replace(tzinfo=None) if naive else value).isoformat()
-    return json.dumps(out, ensure_ascii=False)
-
-
-def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
-    """One cache row for a file: (name, key…, ok, summary, data, problems, extra, crc)."""
-    from pydantic import ValidationError
-
-    from meptool.incidents import folder_problem
-    from meptool.model import Incident
-    from meptool.store import read_bytes
-    from meptool.summary import summarize
-    from meptool.validation import validate
-    from meptool.yamlio import load, load_data
-
-    summary = data = problems = extra = None
-    try:
-        raw = read_bytes(path)
-        found = load_data(raw)
-        incident = None
-        if found is not None:
-            try:
-                incident = Incident.model_validate(found, context={"tz": tz})
-            except ValidationError:
-                incident = None
-        if incident is None:
-            doc = load(raw, SOURCE)
-            incident = validate(doc, Incident, {"tz": tz})
-            found = doc.data
-    except InvalidFile as exc:
-        problems = json.dumps([_problem_row(p) for p in exc.problems], ensure_ascii=False)
-    except OSError as exc:
-        problems = json.dumps([[1, 1, "", f"cannot read: {exc.strerror}", None]])
-    else:
-        summary = _summary_json(summarize(incident))
-        data = encode_data(found or {})
-        folder = path.parent.name
-        if folder != incident.id and folder.count("-") >= 2:
-            mismatch = folder_problem(load(raw, SOURCE), path, incident, SOURCE)
-            if mismatch:
-                extra = json.dumps([_problem_row(mismatch)], ensure_ascii=False)
-    ok = problems is None
-    return (
-        path.parent.name,
-        *key,
-        int(ok),
-        summary,
-        data,
-        problems,
-        extra,
-        _crc(summary, data, problems, extra),
-    )
-
-
-def _problem_row(p: Problem) -> list[Any]:
-    return [p.line, p.col, p.field, p.message, None if p.file == SOURCE else p.file]
-
-
-def _crc(*texts: str | None) -> int:
-    crc = 0
-    for text in texts:
-        crc = zlib.crc32((text or "\x00").encode("utf-8"), crc)
-    return crc
-
-
-def _analyse_chunk(root: str, tz_name: str, items: list[tuple[str, Key]]) -> list[tuple[Any, ...]]:
-    """Worker: rows for a chunk of files (the garbage collector paused: all of it is kept)."""
-    from meptool.timeutil import zone
-
-    gc.disable()
-    tz = zone(tz_name)
-    base = Path(root)
-    return [analyse(base / name / INCIDENT_FILE, tz, key) for name, key in items]
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during bulk parsing (parsed data is acyclic)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def _workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def analyse_many(ws: Workspace, items: list[tuple[Path, Key]]) -> Iterator[tuple[Any, ...]]:
-    """Rows for many files: across processes when there are many, else here."""
-    tz = ws.tz
-    workers = min(_workers(), 8)
-    if len(items) < PARALLEL_MIN or workers < 2:
-        with gc_paused():
-            for path, key in items:
-                yield analyse(path, tz, key)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Imported (and the model's validator built) once here, so forked workers share it.
-    from meptool import incidents, model, store, summary, validation  # noqa: F401
-
-    tz_name = getattr(tz, "key", None) or "UTC"
-    pairs = [(path.parent.name, key) for path, key in items]
-    chunks = [pairs[i : i + CHUNK] for i in range(0, len(pairs), CHUNK)]
-    root = str(ws.incidents_dir)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    ctx = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(_analyse_chunk, root, tz_name, c) for c in chunks]
-        for future in futures:
-            yield from future.result()
 
 
 # --- the cache file ----------------------------------------------------------
@@ -312,7 +153,9 @@ class Index:
                     (found[4] == 1 and summary and data) or (found[4] == 0 and problems)
                 ):
                     return Row(bool(found[4]), summary, data, problems, extra)
-        return _row(analyse(path, self.ws.tz, key))
+        from meptool import bulk
+
+        return _row(bulk.analyse(path, self.ws.tz, key))
 
     def close(self) -> None:
         if self.db is not None:
