@@ -28,7 +28,8 @@ SOURCE = "\x00source\x00"  # stands for the file's display name in cached proble
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
-def _key(st: os.stat_result) -> Key:
+def stat_key(st: os.stat_result) -> Key:
+    """The key a cache row is valid for: size, mtime_ns, ctime_ns, inode."""
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
@@ -109,7 +110,7 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
         data,
         problems,
         extra,
-        _crc(summary, data, problems, extra),
+        crc(summary, data, problems, extra),
     )
 
 
@@ -117,11 +118,12 @@ def _problem_row(p: Problem) -> list[Any]:
     return [p.line, p.col, p.field, p.message, None if p.file == SOURCE else p.file]
 
 
-def _crc(*texts: str | None) -> int:
-    crc = 0
+def crc(*texts: str | None) -> int:
+    """Checksum of a row's texts (a damaged row is parsed again)."""
+    value = 0
     for text in texts:
-        crc = zlib.crc32((text or "\x00").encode("utf-8"), crc)
-    return crc
+        value = zlib.crc32((text or "\x00").encode("utf-8"), value)
+    return value
 
 
 def _analyse_chunk(root: str, tz_name: str, items: list[tuple[str, Key]]) -> list[tuple[Any, ...]]:

@@ -2,7 +2,7 @@
 
 It lives in the workspace's git-ignored `.meptool/cache/` as one SQLite file
 (stdlib `sqlite3`): one row per incident file, keyed on its path, size,
-mtime_ns, ctime_ns and inode, holding plain JSON — the validated data, a small
+mtime_ns, ctime_ns and inode, holding plain JSON — the data of a valid file, a small
 summary for `incident list`, or the located problems. Never pickle: nothing in
 a cache file can run code.
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool import __version__
-from meptool.bulk import Key, _crc, _key, analyse_many
+from meptool.bulk import Key, analyse_many, crc, stat_key
 from meptool.errors import InvalidFile, MeptoolError, Problem
 from meptool.workspace import ID_RE, INCIDENT_FILE, Workspace, id_sort_key
 
@@ -96,7 +96,7 @@ def scan(ws: Workspace) -> list[tuple[Path, Key]]:
         except OSError:
             continue
         if stat.S_ISREG(st.st_mode):
-            found.append((entry.name, path, _key(st)))
+            found.append((entry.name, path, stat_key(st)))
     found.sort(key=lambda item: id_sort_key(item[0]))
     return [(path, key) for _, path, key in found]
 
@@ -148,8 +148,8 @@ class Index:
             except Exception:  # a broken cache is only slower, never fatal
                 found = None
             if found is not None and tuple(found[:4]) == key:
-                summary, data, problems, extra, crc = found[5:]
-                if crc == _crc(summary, data, problems, extra) and (
+                summary, data, problems, extra, stored_crc = found[5:]
+                if stored_crc == crc(summary, data, problems, extra) and (
                     (found[4] == 1 and summary and data) or (found[4] == 0 and problems)
                 ):
                     return Row(bool(found[4]), summary, data, problems, extra)
@@ -331,7 +331,7 @@ def config_facts(ws: Workspace) -> dict[str, Any]:
     path = ws.config_path
     where = ws.state_dir / "cache" / "config.json"
     try:
-        key = list(_key(os.stat(path)))
+        key = list(stat_key(os.stat(path)))
     except OSError:
         key = None
     if key is not None and enabled():
