@@ -39,7 +39,7 @@ snapshots: $(STAMP)
 	MEPTOOL_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q tests
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache dist build

@@ -30,10 +30,11 @@ def outside(tmp_path: Path) -> Path:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, but meptool's own git-ignored caches and locks."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".meptool" not in p.relative_to(folder).parts
     }
 
 

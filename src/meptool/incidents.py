@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meptool.enums import Severity, Status
-from meptool.errors import InvalidFile
-from meptool.model import SCHEMA_VERSION, Incident
+from meptool.errors import InvalidFile, Problem
 from meptool.workspace import Workspace
+
+if TYPE_CHECKING:
+    from meptool.model import Incident
+    from meptool.yamlio import Document
 
 
 @dataclass
@@ -31,6 +34,8 @@ class OpenRequest:
 
 def build_incident(ws: Workspace, incident_id: str, req: OpenRequest) -> dict[str, Any]:
     """The data of a new incident: the request over the workspace defaults."""
+    from meptool.model import SCHEMA_VERSION
+
     cfg = ws.config
     now = ws.now()
     data: dict[str, Any] = {
@@ -81,15 +86,9 @@ def update_due(ws: Workspace, incident: Incident) -> dt.datetime | None:
     The promise recorded in `next_update_due` wins; otherwise the severity's
     cadence runs from the last update sent, else from detection.
     """
-    if incident.status in (Status.RESOLVED, Status.CLOSED):
-        return None
-    if incident.next_update_due:
-        return incident.next_update_due
-    sent = [c.sent_at for c in incident.communications if c.sent_at]
-    start = max(sent) if sent else (incident.detected_at or incident.opened_at)
-    if start is None:
-        return None
-    return start + ws.config.cadence(incident.severity)
+    from meptool.summary import next_update_due, summarize
+
+    return next_update_due(summarize(incident), ws.cadence(incident.severity))
 
 
 @dataclass
@@ -125,15 +124,24 @@ class Row:
 
 def row(ws: Workspace, path: Path, incident: Incident, now: dt.datetime) -> Row:
     """The list line of one incident."""
-    due = update_due(ws, incident)
+    from meptool.summary import summarize
+
+    return summary_row(ws, path, summarize(incident), now)
+
+
+def summary_row(ws: Workspace, path: Path, summary: dict[str, Any], now: dt.datetime) -> Row:
+    """The list line of an incident's summary (see `meptool.summary`)."""
+    from meptool.summary import next_update_due
+
+    due = next_update_due(summary, ws.cadence(summary["severity"]))
     return Row(
-        id=incident.id,
-        title=incident.title,
-        severity=incident.severity.value,
-        status=incident.status.value,
-        project=incident.project,
-        client=incident.client.name if incident.client else None,
-        detected_at=incident.detected_at,
+        id=summary["id"],
+        title=summary["title"],
+        severity=summary["severity"],
+        status=summary["status"],
+        project=summary["project"],
+        client=summary["client"],
+        detected_at=summary["detected_at"],
         next_update_due=due,
         overdue=bool(due and due < now),
         path=ws.display(path),
@@ -146,21 +154,24 @@ def list_rows(
     statuses: set[Status] | None = None,
     severities: set[Severity] | None = None,
 ) -> tuple[list[Row], list[InvalidFile]]:
-    """Rows for `incident list`, filtered; and the files that did not validate."""
-    from meptool.store import iter_incidents
+    """Rows for `incident list`, filtered; and the files that did not validate.
+
+    Served from summaries (`meptool.cache`): no Pydantic when no file changed.
+    """
+    from meptool.cache import summaries
 
     now = ws.now()
     rows: list[Row] = []
     broken: list[InvalidFile] = []
-    for path, item in iter_incidents(ws):
+    for path, item in summaries(ws):
         if isinstance(item, InvalidFile):
             broken.append(item)
             continue
-        if statuses and item.status not in statuses:
+        if statuses and item["status"] not in statuses:
             continue
-        if severities and item.severity not in severities:
+        if severities and item["severity"] not in severities:
             continue
-        rows.append(row(ws, path, item, now))
+        rows.append(summary_row(ws, path, item, now))
     return rows, broken
 
 
@@ -202,32 +213,51 @@ def validate_file(ws: Workspace | None, path: Path) -> FileResult:
         incident = validate(doc, Incident, {"tz": tz})
     except InvalidFile as exc:
         return FileResult(shown, list(exc.problems))
+    found = folder_problem(doc, path, incident, shown)
+    return FileResult(shown, [found] if found else [])
+
+
+def folder_problem(doc: Document, path: Path, incident: Incident, shown: str) -> Problem | None:
+    """The problem of an incident file whose ID is not its folder's name, if so."""
     folder = path.parent.name
     if path.name == "incident.yaml" and folder != incident.id and folder.count("-") >= 2:
         mark = doc.mark(("id",))
-        return FileResult(
+        return Problem(
             shown,
-            [
-                Problem(
-                    shown,
-                    mark.line,
-                    mark.col,
-                    "id",
-                    f"'{incident.id}' does not match its folder {folder}; rename one so they agree",
-                )
-            ],
+            mark.line,
+            mark.col,
+            "id",
+            f"'{incident.id}' does not match its folder {folder}; rename one so they agree",
         )
-    return FileResult(shown, [])
+    return None
 
 
 def validate_files(ws: Workspace | None, paths: list[Path]) -> list[FileResult]:
-    """Validate the given files, or the whole workspace (config and incidents) when none."""
+    """Validate the given files, or the whole workspace (config and incidents) when none.
+
+    The whole workspace is checked through the cache (`meptool.cache`): only
+    files changed since the last run are parsed again, and cached problems are
+    reported exactly as a fresh parse reports them.
+    """
     if not paths:
         if ws is None:  # pragma: no cover - callers open the workspace first
             return []
-        paths = [ws.config_path, *ws.incident_files()]
+        from meptool.cache import validation
+
+        results = [_config_result(ws)]
+        results += [FileResult(ws.display(p), problems) for p, problems in validation(ws)]
+        return results
     owners: dict[Path, Workspace | None] = {}
     return [validate_file(_owner(p, owners) or ws, p) for p in paths]
+
+
+def _config_result(ws: Workspace) -> FileResult:
+    """`meptool.yaml`: valid when the cached facts say so, else checked now."""
+    try:
+        ws.facts  # noqa: B018 - validates meptool.yaml unless unchanged since it last did
+    except InvalidFile as exc:
+        return FileResult(ws.display(ws.config_path), list(exc.problems))
+    return FileResult(ws.display(ws.config_path), [])
 
 
 def _owner(path: Path, cache: dict[Path, Workspace | None]) -> Workspace | None:

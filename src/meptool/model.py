@@ -103,7 +103,7 @@ Email = Annotated[
 
 
 def _no_control(value: str) -> str:
-    if any(ch in value for ch in "\r\n\x00"):
+    if "\n" in value or "\r" in value or "\x00" in value:
         raise ValueError("must be on one line")
     return value
 

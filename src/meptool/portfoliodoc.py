@@ -258,12 +258,10 @@ def _charts(
 def render(ws: Workspace, p: Portfolio, fmt: str) -> str:
     """The portfolio in the workspace's language, as Markdown or self-contained HTML."""
     from meptool import templating
-    from meptool.retrodoc import tidy, user_dir
+    from meptool.retrodoc import tidy
 
     lang = ws.config.language.value
-    env = templating.environment(
-        user_dir(ws), cache_dir=ws.state_dir / "jinja", filters=filters(lang, ws.tz)
-    )
+    env = templating.for_workspace(ws, filters=filters(lang, ws.tz))
     ctx = context(p, lang, ws.tz, html=fmt == "html")
     return tidy(templating.render(env, f"retro/{lang}/portfolio.{fmt}.j2", ctx), fmt)
 

@@ -11,7 +11,6 @@ css-inline then moves into `style` attributes, as mail programs want.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool.errors import InputError
@@ -31,18 +30,11 @@ class Rendered:
     html: str
 
 
-def user_templates(ws: Workspace) -> Path | None:
-    """The workspace's `templates_dir`, relative to the workspace root."""
-    if not ws.config.templates_dir:
-        return None
-    return (ws.root / ws.config.templates_dir).resolve()
-
-
 def environment(ws: Workspace) -> Environment:
     """The template environment for this workspace (bytecode cached in `.meptool/jinja`)."""
-    from meptool.templating import environment as make
+    from meptool.templating import for_workspace
 
-    return make(user_templates(ws), cache_dir=ws.state_dir / "jinja")
+    return for_workspace(ws)
 
 
 def body_template(language: str, audience: str) -> str:

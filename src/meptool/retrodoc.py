@@ -297,9 +297,7 @@ def render(ws: Workspace, incident: Incident, audience: str, fmt: str) -> str:
     context: dict[str, Any] = {"r": report, "labels": LABELS[report.lang]}
     if fmt == "html":
         context["timeline"] = timeline_chart(ws, report)
-    env = templating.environment(
-        user_dir(ws), cache_dir=ws.state_dir / "jinja", filters=filters(report.lang, ws.tz)
-    )
+    env = templating.for_workspace(ws, filters=filters(report.lang, ws.tz))
     return tidy(templating.render(env, f"retro/{report.lang}/report.{fmt}.j2", context), fmt)
 
 
@@ -314,10 +312,3 @@ def default_path(ws: Workspace, incident_id: str, audience: str, fmt: str) -> Pa
     """`incidents/ID/retro.<fmt>` for the team, `retro-client.<fmt>` for the client."""
     name = "retro" if audience == "team" else "retro-client"
     return ws.incident_dir(incident_id) / f"{name}.{fmt}"
-
-
-def user_dir(ws: Workspace) -> Path | None:
-    if not ws.config.templates_dir:
-        return None
-    path = Path(ws.config.templates_dir).expanduser()
-    return path if path.is_absolute() else ws.root / path

@@ -45,10 +45,18 @@ def read_bytes(path: Path) -> bytes:
 
 def parse(raw: bytes | str, source: str, tz: dt.tzinfo) -> Incident:
     """Validate incident bytes; InvalidFile with every located problem."""
+    from pydantic import ValidationError
+
     from meptool.model import Incident
     from meptool.validation import validate
-    from meptool.yamlio import load
+    from meptool.yamlio import load, load_data
 
+    data = load_data(raw)  # quick, without positions; they are only needed for problems
+    if data is not None:
+        try:
+            return Incident.model_validate(data, context={"tz": tz})
+        except ValidationError:
+            pass
     return validate(load(raw, source), Incident, {"tz": tz})
 
 
@@ -73,12 +81,15 @@ def read(ws: Workspace, incident_id: str) -> tuple[Incident, Snapshot]:
 
 
 def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
-    """Every incident of the workspace, or the problems of the ones that do not validate."""
-    for path in ws.incident_files():
-        try:
-            yield path, load(ws, path)
-        except InvalidFile as exc:
-            yield path, exc
+    """Every incident of the workspace, or the problems of the ones that do not validate.
+
+    Streamed (one incident in memory at a time) from the cache of parsed files
+    (`meptool.cache`): only files changed since the last run are parsed again,
+    across processes when there are many.
+    """
+    from meptool.cache import incidents
+
+    yield from incidents(ws)
 
 
 # --- writing -----------------------------------------------------------------

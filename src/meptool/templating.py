@@ -20,6 +20,8 @@ from meptool.errors import InputError
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from meptool.workspace import Workspace
+
 AUTOESCAPE_EXTENSIONS = ("html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.j2", "svg.j2")
 # A custom template is code someone else may have written: besides the sandbox
 # (no attribute tricks), rendering is bounded in time and memory, so a range or
@@ -158,6 +160,14 @@ def environment(
     if filters:
         env.filters.update(filters)
     return env
+
+
+def for_workspace(
+    ws: Workspace, *, filters: dict[str, Callable[..., Any]] | None = None
+) -> Environment:
+    """The environment of a workspace: its `templates_dir` over the shipped templates,
+    compiled templates cached in `.meptool/jinja`."""
+    return environment(ws.templates_dir, cache_dir=ws.jinja_cache_dir, filters=filters)
 
 
 def render(env: Environment, name: str, context: dict[str, Any]) -> str:

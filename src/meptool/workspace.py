@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from meptool.errors import IncidentNotFound, UsageError, WorkspaceNotFound
 
@@ -84,11 +84,34 @@ class Workspace:
         """Git-ignored folder for locks and caches."""
         return self.root / STATE
 
+    @property
+    def jinja_cache_dir(self) -> Path:
+        """Compiled templates: pass as `templating.environment(..., cache_dir=...)`."""
+        return self.state_dir / "jinja"
+
+    @property
+    def templates_dir(self) -> Path | None:
+        """The `templates_dir` of meptool.yaml (relative to the workspace root), if set."""
+        if not self.config.templates_dir:
+            return None
+        return (self.root / Path(self.config.templates_dir).expanduser()).resolve()
+
+    @cached_property
+    def facts(self) -> dict[str, Any]:
+        """Time zone and update cadence, without Pydantic when `meptool.yaml` is unchanged."""
+        from meptool.cache import config_facts
+
+        return config_facts(self)
+
     @cached_property
     def tz(self) -> dt.tzinfo:
         from meptool.timeutil import zone
 
-        return zone(self.config.timezone)
+        return zone(self.facts["timezone"])
+
+    def cadence(self, severity: str) -> dt.timedelta:
+        """Longest time allowed between two client updates at this severity."""
+        return dt.timedelta(seconds=self.facts["cadence"][str(severity)])
 
     def now(self) -> dt.datetime:
         """Now, in the workspace timezone (frozen by MEPTOOL_NOW)."""

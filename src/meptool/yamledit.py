@@ -180,7 +180,7 @@ class TextEdit:
         self.step = guess_mapping_indent(self.text)
 
     def doc(self) -> Document:
-        return load(self.text, "<edit>")
+        return load(self.text, "<edit>", spans=True)
 
     def _replace(self, start: int, end: int, new: str) -> None:
         self.text = self.text[:start] + new + self.text[end:]

@@ -9,7 +9,10 @@ import typer
 from typer.core import TyperGroup
 
 from meptool import __version__
+from meptool.cli import fastparams
 from meptool.cli.common import State, root_state
+
+fastparams.install()  # simple parameters converted without importing Pydantic
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -72,7 +72,7 @@ def open_workspace(state: State) -> Workspace:
     from meptool.workspace import Workspace
 
     ws = Workspace.find(state.workspace)
-    ws.config  # noqa: B018 - validate meptool.yaml up front, with located errors
+    ws.facts  # noqa: B018 - validate meptool.yaml up front (located errors), or trust the cache
     return ws
 
 

@@ -28,12 +28,11 @@ def list_cmd(
     """Every template name, and whether the package or the workspace provides it."""
     from meptool.cli.output import print_json, table
     from meptool.errors import WorkspaceNotFound
-    from meptool.render import user_templates
     from meptool.templating import template_names
 
     state = settings(ctx, workspace, no_input)
     try:
-        user = user_templates(open_workspace(state))
+        user = open_workspace(state).templates_dir
     except WorkspaceNotFound:
         user = None
     names = [(n, o) for n, o in template_names(user) if n.endswith(".j2")]

@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
-
 if TYPE_CHECKING:
     from meptool.model import Incident
+
+
+def escape(text: str) -> str:
+    """Text with Rich markup escaped (Rich is imported only when something is rendered)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "yellow", "minor": "cyan"}
 STATUS_STYLE = {

@@ -1,0 +1,309 @@
+"""meptool's benchmarks: every figure a ratio to a baseline measured in the same run.
+
+    python bench/run.py [--quick] [--write] [--reps N]
+
+Start-up commands are compared with `python -c pass` from the same
+interpreter; commands over many incidents with the floor of merely parsing
+the same files with PyYAML's CSafeLoader in one process. Runs alternate
+(baseline, command, baseline, command…) and medians are quoted, because shared
+machines are noisy. Peak memory is the child's ru_maxrss. `--write` records the
+table and the machine in bench/RESULTS.md. Timing lives here only, never in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+PY = sys.executable
+NOW = "2026-11-21T09:30:00+01:00"
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).glob("incidents/*/incident.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+ITER = """
+import sys
+from meptool.store import iter_incidents
+from meptool.workspace import Workspace
+n = sum(1 for _ in iter_incidents(Workspace.find(sys.argv[1])))
+"""
+
+
+def meptool() -> list[str]:
+    """The installed console script next to this interpreter (else `python -m meptool`)."""
+    script = Path(PY).parent / "meptool"
+    return [str(script)] if script.exists() else [PY, "-m", "meptool"]
+
+
+def env() -> dict[str, str]:
+    out = dict(os.environ)
+    out.update({"MEPTOOL_NOW": NOW, "NO_COLOR": "1", "COLUMNS": "120"})
+    for name in ("MEPTOOL_WORKSPACE", "MEPTOOL_NO_CACHE", "CI"):
+        out.pop(name, None)
+    return out
+
+
+@dataclass
+class Sample:
+    seconds: float
+    maxrss_mb: float
+    code: int
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> Sample:
+    """Wall time and peak memory of one run of `cmd` (output discarded)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def available(*words: str) -> bool:
+    """Whether this meptool has the command (its --help succeeds)."""
+    result = subprocess.run(
+        [*meptool(), *words, "--help"], env=env(), capture_output=True, check=False
+    )
+    return result.returncode == 0
+
+
+def dataset(n: int) -> Path:
+    """A workspace of `n` generated incidents, reused while the generator is unchanged."""
+    digest = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:10]
+    root = Path(tempfile.gettempdir()) / "meptool-bench" / f"{n}-{digest}"
+    if not (root / ".complete").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        print(f"generating {n} incidents in {root}…", file=sys.stderr)
+        generate(n, root)
+        (root / ".complete").write_text("ok")
+        time.sleep(2.1)  # let the newest files age past the cache's "too recent to trust"
+    return root
+
+
+def drop_cache(ws: Path) -> None:
+    shutil.rmtree(ws / ".meptool" / "cache", ignore_errors=True)
+
+
+@dataclass
+class Result:
+    what: str
+    n: str
+    ratio: str
+    goal: str
+    memory: str = ""
+    note: str = ""
+
+
+def ratio(a: list[float], b: list[float]) -> float:
+    return statistics.median(a) / statistics.median(b)
+
+
+def startup(reps: int, results: list[Result], info: dict[str, str]) -> None:
+    """Start-up commands against `python -c pass`, alternating."""
+    base_cmd = [PY, "-c", "pass"]
+    ws = dataset(50)
+    example = ROOT / "examples" / "workspace"
+    draft_ws = Path(tempfile.mkdtemp(prefix="meptool-draft-"))
+    has_draft = available("update", "draft")
+    cases: list[tuple[str, list[str], Path | None, str]] = [
+        ("`meptool --help`", [*meptool(), "--help"], None, "≤ 6×"),
+        ("`meptool --version`", [*meptool(), "--version"], None, "—"),
+        ("`meptool incident --help`", [*meptool(), "incident", "--help"], None, "—"),
+        (
+            "`meptool incident list`, 50 incidents (warm)",
+            [*meptool(), "incident", "list"],
+            ws,
+            "≤ 12×",
+        ),
+    ]
+    measure([*meptool(), "incident", "list"], cwd=ws)  # prime the cache
+    base: list[float] = []
+    for label, cmd, cwd, goal in cases:
+        times: list[float] = []
+        for _ in range(reps):
+            base.append(measure(base_cmd).seconds)
+            times.append(measure(cmd, cwd).seconds)
+        results.append(Result(label, "", f"{ratio(times, base):.1f}×", goal))
+    if has_draft:
+        times = []
+        for _ in range(reps):
+            shutil.rmtree(draft_ws, ignore_errors=True)
+            shutil.copytree(example, draft_ws)
+            base.append(measure(base_cmd).seconds)
+            cmd = [*meptool(), "update", "draft", "MEP-2026-001", "--no-input"]
+            times.append(measure(cmd, draft_ws).seconds)
+        results.append(
+            Result(
+                "`meptool update draft`, one incident", "", f"{ratio(times, base):.1f}×", "≤ 15×"
+            )
+        )
+    else:
+        results.append(
+            Result(
+                "`meptool update draft`, one incident",
+                "",
+                "skipped",
+                "≤ 15×",
+                note="command not in this build yet",
+            )
+        )
+    shutil.rmtree(draft_ws, ignore_errors=True)
+    info["python -c pass (median)"] = f"{statistics.median(base) * 1000:.0f} ms"
+
+
+def scale(sizes: list[int], reps: int, results: list[Result], info: dict[str, str]) -> None:
+    """Commands over many incidents against the CSafeLoader parse-only floor, cold and warm."""
+    has_retro = available("retro", "report")
+    commands: list[tuple[str, list[str], str, str]] = [
+        ("`incident validate`", [*meptool(), "incident", "validate"], "—", "—"),
+        ("`incident list`", [*meptool(), "incident", "list"], "—", "—"),
+        (
+            "`retro report --all`",
+            [*meptool(), "retro", "report", "--all", "--output", "-"],
+            "≤ 0.6×",
+            "≤ 0.15×",
+        ),
+        ("every incident validated (`store.iter_incidents`)", [PY, "-c", ITER, "."], "—", "—"),
+    ]
+    for n in sizes:
+        ws = dataset(n)
+        floors: list[float] = []
+        for label, cmd, cold_goal, warm_goal in commands:
+            if "retro" in cmd and not has_retro:
+                results.append(
+                    Result(
+                        label,
+                        f"{n:,}",
+                        "skipped",
+                        f"{cold_goal} / {warm_goal}",
+                        note="command not in this build yet",
+                    )
+                )
+                continue
+            cold: list[Sample] = []
+            warm: list[Sample] = []
+            for _ in range(reps):
+                floors.append(measure([PY, "-c", FLOOR, str(ws)]).seconds)
+                drop_cache(ws)
+                cold.append(measure(cmd, ws))
+                floors.append(measure([PY, "-c", FLOOR, str(ws)]).seconds)
+                warm.append(measure(cmd, ws))
+            codes = {s.code for s in cold + warm}
+            note = "" if codes == {0} else f"exit codes {sorted(codes)}"
+            floor = floors
+            results.append(
+                Result(
+                    f"{label}, cold",
+                    f"{n:,}",
+                    f"{ratio([s.seconds for s in cold], floor):.2f}×",
+                    cold_goal if n >= 10_000 else "—",
+                    f"{max(s.maxrss_mb for s in cold):.0f} MB",
+                    note,
+                )
+            )
+            results.append(
+                Result(
+                    f"{label}, warm",
+                    f"{n:,}",
+                    f"{ratio([s.seconds for s in warm], floor):.2f}×",
+                    warm_goal if n >= 10_000 else "—",
+                    f"{max(s.maxrss_mb for s in warm):.0f} MB",
+                    note,
+                )
+            )
+        info[f"CSafeLoader floor, {n:,} files (median)"] = f"{statistics.median(floors):.2f} s"
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    from importlib.metadata import version
+
+    libs = ", ".join(f"{p} {version(p)}" for p in ("typer", "pydantic", "PyYAML"))
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{cpu}, {cores} cores usable, {platform.system()} {platform.release()}",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "libraries": libs,
+        "load average at start": load,
+    }
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| what | incidents | ratio | goal | peak memory | note |",
+        "|---|---:|---:|---|---:|---|",
+    ]
+    for r in results:
+        lines.append(f"| {r.what} | {r.n} | {r.ratio} | {r.goal} | {r.memory} | {r.note} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, 1,000 incidents only")
+    parser.add_argument("--write", action="store_true", help="record in bench/RESULTS.md")
+    parser.add_argument("--reps", type=int, default=None, help="runs per figure")
+    args = parser.parse_args(argv)
+    info = machine()
+    results: list[Result] = []
+    startup(args.reps or (5 if args.quick else 15), results, info)
+    sizes = [1_000] if args.quick else [1_000, 10_000]
+    scale(sizes, args.reps or (1 if args.quick else 3), results, info)
+    text = table(results)
+    facts = "\n".join(f"- {k}: {v}" for k, v in info.items())
+    print(text)
+    print()
+    print(facts)
+    if args.write:
+        (HERE / "RESULTS.md").write_text(
+            "# Benchmark results\n\n"
+            "Produced by `make bench` (`python bench/run.py --write`). Start-up figures are\n"
+            "ratios to `python -c pass` from the same interpreter; figures over many\n"
+            "incidents are ratios to the floor of merely parsing the same files with\n"
+            "PyYAML's CSafeLoader in one process. Runs alternate with their baseline;\n"
+            "medians are quoted. Cold: the cache (`.meptool/cache/`) removed before the\n"
+            "run; warm: nothing changed since the previous run. Peak memory: ru_maxrss\n"
+            "of the child process. `meptool --help` is served from the text kept after\n"
+            "its first rendering (`~/.cache/meptool`); rows marked skipped are commands\n"
+            "not in this build yet.\n\n" + text + "\n\n## Machine\n\n" + facts + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

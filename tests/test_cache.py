@@ -1,0 +1,313 @@
+"""The cache of parsed incidents: whatever happens to files or cache, results equal fresh ones."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from meptool import bulk, cache, yamlfast, yamlio
+from meptool.errors import InvalidFile
+from meptool.incidents import list_rows, validate_files
+from meptool.store import iter_incidents
+from meptool.workspace import Workspace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from generate import generate
+
+HOUR_AGO = time.time() - 3600
+FILES = 30  # 29 generated + 1 broken
+
+
+def age(root: Path, *paths: Path) -> None:
+    """Make files (default: all) old enough for the cache to trust their mtime."""
+    for path in paths or [root / "meptool.yaml", *root.glob("incidents/*/incident.yaml")]:
+        os.utime(path, (HOUR_AGO, HOUR_AGO))
+
+
+@pytest.fixture
+def gen(tmp_path: Path) -> Path:
+    """A workspace of generated incidents, plus one broken file, all aged."""
+    root = tmp_path / "gen"
+    generate(FILES - 1, root)
+    broken = root / "incidents" / "MEP-2026-0999"
+    broken.mkdir()
+    (broken / "incident.yaml").write_text(
+        "schema_version: 1\nid: MEP-2026-0999\ntitle: x\nseverity: bad\nstatus: open\nfoo: 1\n"
+    )
+    age(root)
+    return root
+
+
+def snapshot(root: Path) -> dict[str, Any]:
+    """Everything the cache feeds: validated models (with time zones), list rows, problems."""
+    ws = Workspace(root)
+    models = []
+    for path, item in iter_incidents(ws):
+        if isinstance(item, InvalidFile):
+            models.append((str(path), str(item)))
+        else:
+            models.append((str(path), repr(item.model_dump())))
+    rows, broken = list_rows(ws)
+    return {
+        "models": models,
+        "rows": [r.as_dict() for r in rows],
+        "broken": [str(b) for b in broken],
+        "validate": [(r.path, [str(p) for p in r.problems]) for r in validate_files(ws, [])],
+    }
+
+
+def fresh(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The cache-free result."""
+    with monkeypatch.context() as m:
+        m.setenv("MEPTOOL_NO_CACHE", "1")
+        return snapshot(root)
+
+
+class Counter:
+    """Counts files actually parsed (cache misses)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        real = bulk.analyse
+
+        def counting(*args: Any) -> Any:
+            self.calls += 1
+            return real(*args)
+
+        monkeypatch.setattr(bulk, "analyse", counting)
+        monkeypatch.setattr(bulk, "PARALLEL_MIN", 10_000)  # keep parsing in this process
+
+
+def check(root: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter) -> int:
+    """Cached result == fresh result; returns how many files were parsed for the cached one."""
+    before = counter.calls
+    cached = snapshot(root)
+    parsed = counter.calls - before
+    assert cached == fresh(root, monkeypatch)
+    return parsed
+
+
+def test_cold_then_warm(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    assert check(gen, monkeypatch, counter) == FILES  # cold: every file parsed once
+    assert cache.cache_file(Workspace(gen)).is_file()
+    assert check(gen, monkeypatch, counter) == 0  # warm: nothing parsed
+    snap = snapshot(gen)
+    assert len(snap["rows"]) == FILES - 1 and len(snap["broken"]) == 1
+    assert "severity" in snap["broken"][0] and "unknown key 'foo'" in snap["broken"][0]
+
+
+def test_edit_delete_add_rename_touch(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    check(gen, monkeypatch, counter)
+    files = sorted(gen.glob("incidents/*/incident.yaml"))
+
+    # edit in place: same size, mtime put back — the ctime still tells
+    target = next(f for f in files if "severity: major" in f.read_text())
+    st = target.stat()
+    with target.open("r+b") as fh:
+        fh.write(target.read_bytes().replace(b"severity: major", b"severity: minor"))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert target.stat().st_size == st.st_size
+    assert check(gen, monkeypatch, counter) == 1
+    assert check(gen, monkeypatch, counter) == 0
+
+    # an edit that breaks the file
+    files[1].write_text(files[1].read_text().replace("status: ", "status: bogus-", 1))
+    age(gen, files[1])
+    assert check(gen, monkeypatch, counter) == 1
+    assert any("bogus-" in b for b in snapshot(gen)["broken"])
+
+    # delete
+    files[2].unlink()
+    files[2].parent.rmdir()
+    assert check(gen, monkeypatch, counter) == 0
+
+    # add
+    new = gen / "incidents" / "MEP-2026-0777"
+    new.mkdir()
+    (new / "incident.yaml").write_text(
+        "schema_version: 1\nid: MEP-2026-0777\ntitle: Added\nseverity: minor\nstatus: open\n"
+    )
+    age(gen, new / "incident.yaml")
+    assert check(gen, monkeypatch, counter) == 1
+
+    # rename a folder: the ID no longer matches it (a validate problem, not a list one)
+    files[3].parent.rename(gen / "incidents" / "MEP-2026-0555")
+    assert check(gen, monkeypatch, counter) == 1
+    assert any("does not match its folder" in str(v) for v in snapshot(gen)["validate"])
+
+    # touch: same bytes, new mtime
+    os.utime(files[4], (HOUR_AGO + 60, HOUR_AGO + 60))
+    assert check(gen, monkeypatch, counter) == 1
+    assert check(gen, monkeypatch, counter) == 0
+
+
+def test_recent_files_are_not_trusted(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    check(gen, monkeypatch, counter)
+    target = sorted(gen.glob("incidents/*/incident.yaml"))[5]
+    target.write_text(target.read_text().replace("title: ", "title: Now ", 1))
+    # written just now: its mtime could hide a second write, so it is parsed on every
+    # read (snapshot reads three times: models, list, validate)
+    assert check(gen, monkeypatch, counter) == 3
+    assert check(gen, monkeypatch, counter) == 3
+    age(gen, target)
+    assert check(gen, monkeypatch, counter) == 1
+    assert check(gen, monkeypatch, counter) == 0
+
+
+def test_corrupt_foreign_and_tampered_cache(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    ws = Workspace(gen)
+    check(gen, monkeypatch, counter)
+    db_path = cache.cache_file(ws)
+
+    # a row changed behind meptool's back fails its checksum and is re-parsed
+    db = sqlite3.connect(db_path)
+    db.execute("UPDATE files SET summary = replace(summary, 'open', 'closed')")
+    db.execute("UPDATE files SET data = '{not json' WHERE name = 'MEP-2025-0002'")
+    db.commit()
+    db.close()
+    assert check(gen, monkeypatch, counter) > 0
+
+    # garbage instead of a database: rebuilt
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_path.write_bytes(b"this is not a database" * 100)
+    assert check(gen, monkeypatch, counter) == FILES
+    assert check(gen, monkeypatch, counter) == 0
+
+    # a foreign database with the same tables but another meptool's data: emptied
+    db = sqlite3.connect(db_path)
+    db.execute("UPDATE meta SET value = 'someone else' WHERE key = 'fingerprint'")
+    db.commit()
+    db.close()
+    assert check(gen, monkeypatch, counter) == FILES
+
+    # a broken config cache is ignored
+    (db_path.parent / "config.json").write_text("[1, 2")
+    assert check(gen, monkeypatch, counter) == 0
+
+
+def test_new_meptool_version_rebuilds(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    check(gen, monkeypatch, counter)
+    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    assert check(gen, monkeypatch, counter) == FILES
+    assert check(gen, monkeypatch, counter) == 0
+
+
+def test_timezone_change_rebuilds(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    check(gen, monkeypatch, counter)
+    config = gen / "meptool.yaml"
+    config.write_text(config.read_text().replace("Europe/Paris", "America/New_York"))
+    age(gen, config)
+    assert check(gen, monkeypatch, counter) == FILES
+
+
+def test_unusable_cache_folder_means_no_cache(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    state = gen / ".meptool"
+    state.mkdir()
+    (state / "cache").write_text("a file where the cache folder should be")
+    # no cache: every file parsed on every read (snapshot reads three times)
+    assert check(gen, monkeypatch, counter) == 3 * FILES
+    assert check(gen, monkeypatch, counter) == 3 * FILES
+
+
+def test_parallel_parse_equals_serial(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 5)
+    monkeypatch.setattr(bulk, "CHUNK", 7)
+    monkeypatch.setattr(bulk, "_workers", lambda: 2)
+    assert snapshot(gen) == fresh(gen, monkeypatch)
+
+
+def test_example_workspace(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    age(example)
+    counter = Counter(monkeypatch)
+    assert check(example, monkeypatch, counter) == 2
+    assert check(example, monkeypatch, counter) == 0
+
+
+def test_generated_incidents_are_valid(tmp_path: Path, run_in) -> None:
+    root = tmp_path / "many"
+    generate(120, root, seed=11)
+    result = run_in(root)("incident", "validate")
+    assert result.exit_code == 0, result.output
+    assert "121 file(s) valid" in result.stderr
+
+
+# --- the fast YAML loop gives exactly what the event builder gives -----------------
+
+
+def _builder(raw: bytes, source: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`yamlio.load` through the event builder only (the fast loop switched off)."""
+
+    def unusual(*_: Any) -> Any:
+        raise yamlfast._Unusual
+
+    with monkeypatch.context() as m:
+        m.setattr(yamlfast, "_fast", unusual)
+        return yamlio.load(raw, source)
+
+
+def test_fast_yaml_equals_builder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import EXAMPLE
+
+    generate(150, tmp_path / "y", seed=3)
+    paths = [
+        *EXAMPLE.glob("**/*.yaml"),
+        *(tmp_path / "y").glob("**/*.yaml"),
+    ]
+    for path in paths:
+        raw = path.read_bytes()
+        fast = yamlio.load(raw, "f")
+        slow = _builder(raw, "f", monkeypatch)
+        assert repr(fast.data) == repr(slow.data), path
+        assert repr(yamlio.load_data(raw)) == repr(slow.data), path
+        assert (fast.values, fast.keys, fast.plain) == (slow.values, slow.keys, slow.plain), path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: !!python/object:os.system 1\n",
+        "a: 1\n---\nb: 2\n",
+        "- 1\n- 2\n",
+        "just text\n",
+        "",
+        "a: [" * 40 + "]" * 40 + "\n",
+        "? [a, b]\n: 1\n",
+        "a: b: c\n",
+        "a: ! 012\nb: no\nc: '012'\n",
+        "a: 0x1F\nb: 1_000\nc: 2026-11-20 18:40:00+01\nd: .inf\ne: ~\n",
+    ],
+)
+def test_fast_yaml_same_errors_and_values(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = text.encode()
+    try:
+        expected: Any = _builder(raw, "f", monkeypatch)
+    except InvalidFile as exc:
+        expected = str(exc)
+    try:
+        got: Any = yamlio.load(raw, "f")
+    except InvalidFile as exc:
+        got = str(exc)
+    if isinstance(expected, str):
+        assert got == expected
+        assert yamlio.load_data(raw) is None  # the quick path gives up on every problem
+    else:
+        quick = yamlio.load_data(raw)  # None (give up) is allowed, a different answer is not
+        assert quick is None or repr(quick) == repr(expected.data)
+        assert repr(got.data) == repr(expected.data)
+        assert (got.values, got.keys, got.plain) == (expected.values, expected.keys, expected.plain)

@@ -1,0 +1,155 @@
+"""Commands that need no heavy module do not import one (start-up time is a feature)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from meptool.cli.fastparams import install
+
+HEAVY = {"pydantic", "jinja2", "ruamel", "babel"}
+PROBE = """
+import json, os, sys
+from meptool.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    with open(os.environ["MEPTOOL_MODULES"], "w") as fh:
+        json.dump(sorted(sys.modules), fh)
+sys.exit(code)
+"""
+
+
+def modules(cwd: Path, *args: str) -> set[str]:
+    """Top-level packages imported by `meptool ARGS` in a fresh interpreter."""
+    out = cwd / ".modules.json"
+    env = {**os.environ, "MEPTOOL_MODULES": str(out), "NO_COLOR": "1", "COLUMNS": "100"}
+    env["XDG_CACHE_HOME"] = str(cwd / ".xdg")
+    env.pop("MEPTOOL_NO_CACHE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return {name.split(".")[0] for name in json.loads(out.read_text())}
+
+
+@pytest.fixture
+def aged(example: Path) -> Path:
+    """The example workspace with files old enough for the cache to trust."""
+    old = time.time() - 3600
+    for path in [example / "meptool.yaml", *example.glob("incidents/*/incident.yaml")]:
+        os.utime(path, (old, old))
+    return example
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["-h"],
+        ["incident", "--help"],
+        ["incident", "list", "--help"],
+        ["incident", "show", "--help"],
+        ["incident", "open", "--help"],
+        ["incident", "validate", "--help"],
+        ["init", "--help"],
+        ["schema", "--help"],
+    ],
+)
+def test_help_imports_nothing_heavy(aged: Path, args: list[str]) -> None:
+    assert not modules(aged, *args) & HEAVY
+
+
+def test_root_help_kept_and_served_without_typer(aged: Path) -> None:
+    def helptext(**extra: str) -> str:
+        env = {**os.environ, "XDG_CACHE_HOME": str(aged / ".xdg"), "COLUMNS": "100", **extra}
+        return subprocess.run(
+            [sys.executable, "-m", "meptool", "--help"],
+            cwd=aged,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    first = helptext()  # rendered by Typer, then kept
+    assert "typer" in modules(aged, "incident", "--help")
+    found = modules(aged, "--help")
+    assert not found & (HEAVY | {"typer", "rich", "yaml"})
+    assert helptext() == first
+    assert first == helptext(MEPTOOL_NO_CACHE="1")  # what Typer renders itself
+    kept = list((aged / ".xdg" / "meptool").glob("help-*.txt"))
+    assert len(kept) == 1
+    kept[0].write_text(kept[0].read_text().replace("incident", "hacked"))
+    assert helptext() == first  # a damaged copy is never printed
+    assert "hacked" not in kept[0].read_text()
+
+
+def test_version_imports_no_framework(aged: Path) -> None:
+    found = modules(aged, "--version")
+    assert not found & (HEAVY | {"typer", "rich", "yaml"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["incident", "list"],
+        ["incident", "list", "--json"],
+        ["incident", "list", "--status", "open,mitigated", "--severity", "critical"],
+        ["incident", "validate"],
+        ["incident", "validate", "--json"],
+    ],
+)
+def test_warm_reads_import_no_parser_or_model(aged: Path, args: list[str]) -> None:
+    modules(aged, "incident", "list")  # fills the cache
+    found = modules(aged, *args)
+    assert not found & (HEAVY | {"yaml"}), found & (HEAVY | {"yaml"})
+
+
+def test_warm_list_piped_needs_no_rich(aged: Path) -> None:
+    modules(aged, "incident", "list")  # fills the cache
+    assert "rich" not in modules(aged, "incident", "list")
+
+
+def test_cold_list_still_right_and_then_cached(aged: Path) -> None:
+    cold = subprocess.run(
+        [sys.executable, "-m", "meptool", "incident", "list", "--json"],
+        cwd=aged,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    warm = subprocess.run(
+        [sys.executable, "-m", "meptool", "incident", "list", "--json"],
+        cwd=aged,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert cold == warm
+    assert [row["id"] for row in json.loads(warm)] == ["MEP-2026-001", "MEP-2026-002"]
+
+
+def test_fast_parameters_installed_and_errors_unchanged(run) -> None:
+    assert install() is True
+    bad = run("incident", "open", "--title", "x", "--severity", "bogus")
+    assert bad.exit_code == 2
+    assert "Invalid value for '--severity'" in bad.stderr
+    assert "'bogus' is not one of 'critical', 'major', 'minor'" in bad.stderr
+    ok = run("incident", "open", "--title", "Paiement", "--severity", "MAJOR", "--lang", "en")
+    assert ok.exit_code == 2  # choices are case-sensitive, as in Typer
+    ok = run("incident", "open", "--title", "Paiement", "--severity", "major", "--lang", "en")
+    assert ok.exit_code == 0, ok.output
+    listed = run("incident", "list", "--status", "open", "--status", "closed", "--json")
+    assert [r["severity"] for r in json.loads(listed.stdout)] == ["major"]
