@@ -87,7 +87,9 @@ def root(
     ctx: typer.Context,
     workspace: Annotated[
         str | None,
-        typer.Option("--workspace", "-w", help="Workspace folder.", show_default=False),
+        typer.Option(
+            "--workspace", "-w", metavar="PATH", help="Workspace folder.", show_default=False
+        ),
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
@@ -116,9 +118,9 @@ def _register() -> None:
     workspace_cmds.register(app)
     walkthrough.register(incident.app)
     app.add_typer(incident.app, name="incident")
+    app.add_typer(update.app, name="update")
     app.add_typer(retro.app, name="retro")
     app.add_typer(feedback.app, name="feedback")
-    app.add_typer(update.app, name="update")
     app.add_typer(templates_cmd.app, name="templates")
 
 

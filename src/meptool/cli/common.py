@@ -17,6 +17,7 @@ WorkspaceOpt = Annotated[
     typer.Option(
         "--workspace",
         "-w",
+        metavar="PATH",
         help="Workspace folder (default: $MEPTOOL_WORKSPACE, else the nearest parent "
         "holding meptool.yaml).",
         show_default=False,
