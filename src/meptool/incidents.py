@@ -122,13 +122,6 @@ class Row:
         }
 
 
-def row(ws: Workspace, path: Path, incident: Incident, now: dt.datetime) -> Row:
-    """The list line of one incident."""
-    from meptool.summary import summarize
-
-    return summary_row(ws, path, summarize(incident), now)
-
-
 def summary_row(ws: Workspace, path: Path, summary: dict[str, Any], now: dt.datetime) -> Row:
     """The list line of an incident's summary (see `meptool.summary`)."""
     from meptool.summary import next_update_due

@@ -16,7 +16,6 @@ order, quoting and blank lines (imported only by the commands that edit).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -384,23 +383,6 @@ def _quote_needed(value: str) -> bool:
     return value[:1] in {"", " "} or not isinstance(plain_scalar(value), str)
 
 
-def dump_new(data: dict[str, Any], *, header: str = "") -> str:
-    """YAML text for a file meptool creates (block style, UTF-8, key order kept)."""
-    import yaml
-
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    body = yaml.dump(
-        data,
-        Dumper=dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-        indent=2,
-    )
-    return header + body
-
-
 def round_trip() -> YAML:
     """A ruamel.yaml instance that keeps comments, order, quoting and blank lines."""
     from ruamel.yaml import YAML
@@ -492,14 +474,3 @@ def load_data(raw: bytes | str) -> dict[str, Any] | None:
     if len(text) > MAX_BYTES:
         return None
     return fast_data(text, _loader_class())
-
-
-def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """Every (path, value) in nested data, depth first."""
-    yield path, data
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from walk(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from walk(v, (*path, i))
