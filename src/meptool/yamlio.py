@@ -8,9 +8,12 @@ oversized input and deep nesting are refused. Plain scalars are resolved with
 YAML 1.1 rules (what PyYAML and many tools do) and remembered, so that a `no`
 or `012345` meant as text is reported instead of silently converted.
 
-Writing new files uses PyYAML's safe dumper; editing existing files goes
-through ruamel.yaml's round-trip mode, which keeps a person's comments, key
-order, quoting and blank lines (imported only by the commands that edit).
+Writing lives next door in `meptool.yamledit`: new files are rendered in
+block style and existing ones changed by targeted text edits that keep a
+person's comments, key order, quoting and blank lines; the ruamel.yaml
+round-trip helpers here serve as its checked fallback (imported only then).
+A quick loop without positions (`meptool.yamlfast`) serves valid files;
+positions are built only when a file has problems or is being edited.
 """
 
 from __future__ import annotations
