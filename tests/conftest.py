@@ -18,8 +18,10 @@ NOW = "2026-11-21T09:30:00+01:00"
 
 
 @pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Frozen clock, no colour, no CI, no inherited workspace, a narrow fixed terminal."""
+def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Frozen clock, no colour, no CI, no inherited workspace, a narrow fixed terminal,
+    and a user cache folder of the test run's own (never the developer's ~/.cache)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
     monkeypatch.setenv("MEPTOOL_NOW", NOW)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
