@@ -3,7 +3,8 @@
 It lives in the workspace's git-ignored `.meptool/cache/` as one SQLite file
 (stdlib `sqlite3`): one row per incident file, keyed on its path, size,
 mtime_ns, ctime_ns and inode, holding plain JSON — the data of a valid file, a small
-summary for `incident list`, or the located problems. Never pickle: nothing in
+summary for `incident list`, the facts the portfolio folds (`portfolio.facts`), or
+the located problems. Never pickle: nothing in
 a cache file can run code.
 
 It is never trusted blindly. The file records meptool's version, a format

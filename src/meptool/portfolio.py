@@ -1,9 +1,10 @@
 """The portfolio: the agency's record across incidents, aggregated as the files stream by.
 
-`aggregate` takes any iterable of `(path, Incident | InvalidFile)` — by default
-`store.iter_incidents(ws)` — and keeps only counters and, per month, the
-durations it needs for medians: never the incidents themselves, so a cache or
-a parallel parser can feed it thousands of files.
+`aggregate` takes any iterable of `(path, Incident | Facts | InvalidFile)` — in
+`retro report --all`, `cache.portfolio_facts(ws)`: each file's `facts`, computed
+once when the file is parsed and kept in the cache — and keeps only counters
+and, per month, the durations it needs for medians: never the incidents
+themselves, so a cache or a parallel parser can feed it thousands of files.
 """
 
 from __future__ import annotations
