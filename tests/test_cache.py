@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from meptool import bulk, cache, yamlfast, yamlio
+from meptool import bulk, cache, portfolio, retro, yamlfast, yamlio
+from meptool.enums import ActionStatus, Status
 from meptool.errors import InvalidFile
 from meptool.incidents import list_rows, validate_files
 from meptool.store import iter_incidents
@@ -44,8 +45,70 @@ def gen(tmp_path: Path) -> Path:
     return root
 
 
-def snapshot(root: Path) -> dict[str, Any]:
-    """Everything the cache feeds: validated models (with time zones), list rows, problems."""
+def reference_portfolio(ws: Workspace, items: Any) -> portfolio.Portfolio:
+    """The portfolio as it was computed before the cache kept facts: from models, via retro."""
+    now, tz = ws.now(), ws.tz
+    today = now.astimezone(tz).date()
+    p = portfolio.Portfolio(client=None, since=None, now=now)
+    for path, inc in items:
+        p.read += 1
+        if isinstance(inc, InvalidFile):
+            p.invalid.append(ws.display(path))
+            continue
+        p.matched += 1
+        client = portfolio.client_of(inc, "Default")
+        spans = retro.durations(inc, now)
+        if not retro.reached(inc, Status.RESOLVED):
+            p.open_now += 1
+        opened = inc.detected_at or inc.opened_at
+        if opened is not None:
+            month = opened.astimezone(tz).strftime("%Y-%m")
+            p.per_month[month][inc.severity.value] += 1
+            ack, res = spans["acknowledge"], spans["resolve"]
+            if ack.hours is not None and not ack.running:
+                p.tta[month].append(ack.hours)
+            if res.hours is not None and not res.running:
+                p.ttr[month].append(res.hours)
+        rc = inc.root_cause
+        p.categories[rc.category.value if rc and rc.category else "unknown"] += 1
+        if rc and rc.escape:
+            key = " ".join(rc.escape.casefold().split()).rstrip(".")
+            p.escapes[key] += 1
+            p.escape_text.setdefault(key, rc.escape.strip())
+        for action in inc.corrective_plan:
+            if action.status is not ActionStatus.DONE:
+                owner = action.owner or portfolio.UNOWNED
+                p.actions_open[owner] += 1
+                p.actions_overdue[owner] += retro.overdue(action, today)
+        promised = ws.config.cadence(inc.severity)
+        stat = p.cadence.setdefault(inc.severity.value, portfolio.CadenceStat(promised))
+        for gap in retro.update_gaps(inc, promised, now):
+            stat.gaps += 1
+            stat.late += gap.late
+            stat.hours.append(gap.value.total_seconds() / 3600)
+        for fb in inc.feedback:
+            cell = p.csat[client][fb.at.astimezone(tz).strftime("%Y-%m")]
+            cell[0] += fb.csat
+            cell[1] += 1
+    p.actions_overdue = +p.actions_overdue  # drop the zero counts
+    return p
+
+
+def cached_portfolio(ws: Workspace) -> portfolio.Portfolio:
+    """What `retro report --all` folds: the cached facts of every file."""
+    return portfolio.aggregate(
+        cache.portfolio_facts(ws),
+        tz=ws.tz,
+        now=ws.now(),
+        cadence=ws.config.cadence,
+        default_client="Default",
+        display=ws.display,
+    )
+
+
+def snapshot(root: Path, *, reference: bool = False) -> dict[str, Any]:
+    """Everything the cache feeds: validated models (with time zones), list rows, problems,
+    the portfolio (`reference`: computed from the models the way it was before facts)."""
     ws = Workspace(root)
     models = []
     for path, item in iter_incidents(ws):
@@ -54,7 +117,9 @@ def snapshot(root: Path) -> dict[str, Any]:
         else:
             models.append((str(path), repr(item.model_dump())))
     rows, broken = list_rows(ws)
+    folio = reference_portfolio(ws, iter_incidents(ws)) if reference else cached_portfolio(ws)
     return {
+        "portfolio": folio,
         "models": models,
         "rows": [r.as_dict() for r in rows],
         "broken": [str(b) for b in broken],
@@ -66,7 +131,7 @@ def fresh(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The cache-free result."""
     with monkeypatch.context() as m:
         m.setenv("MEPTOOL_NO_CACHE", "1")
-        return snapshot(root)
+        return snapshot(root, reference=True)
 
 
 class Counter:
@@ -155,9 +220,9 @@ def test_recent_files_are_not_trusted(gen: Path, monkeypatch: pytest.MonkeyPatch
     target = sorted(gen.glob("incidents/*/incident.yaml"))[5]
     target.write_text(target.read_text().replace("title: ", "title: Now ", 1))
     # written just now: its mtime could hide a second write, so it is parsed on every
-    # read (snapshot reads three times: models, list, validate)
-    assert check(gen, monkeypatch, counter) == 3
-    assert check(gen, monkeypatch, counter) == 3
+    # read (snapshot reads four times: models, list, portfolio, validate)
+    assert check(gen, monkeypatch, counter) == 4
+    assert check(gen, monkeypatch, counter) == 4
     age(gen, target)
     assert check(gen, monkeypatch, counter) == 1
     assert check(gen, monkeypatch, counter) == 0
@@ -218,9 +283,9 @@ def test_unusable_cache_folder_means_no_cache(gen: Path, monkeypatch: pytest.Mon
     state = gen / ".meptool"
     state.mkdir()
     (state / "cache").write_text("a file where the cache folder should be")
-    # no cache: every file parsed on every read (snapshot reads three times)
-    assert check(gen, monkeypatch, counter) == 3 * FILES
-    assert check(gen, monkeypatch, counter) == 3 * FILES
+    # no cache: every file parsed on every read (snapshot reads four times)
+    assert check(gen, monkeypatch, counter) == 4 * FILES
+    assert check(gen, monkeypatch, counter) == 4 * FILES
 
 
 def test_parallel_parse_equals_serial(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -311,3 +376,61 @@ def test_fast_yaml_same_errors_and_values(text: str, monkeypatch: pytest.MonkeyP
         assert quick is None or repr(quick) == repr(expected.data)
         assert repr(got.data) == repr(expected.data)
         assert (got.values, got.keys, got.plain) == (expected.values, expected.keys, expected.plain)
+
+
+def test_portfolio_from_cached_facts_equals_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gen import generate as generate_rich  # the portfolio tests' richer generator
+
+    root = generate_rich(tmp_path / "rich", 120, seed=11)
+    age(root)
+    counter = Counter(monkeypatch)
+    ws = Workspace(root)
+    expected = reference_portfolio(ws, iter_incidents(ws))
+    # something to compare: every part of the portfolio is filled
+    assert expected.tta and expected.ttr and expected.csat and expected.escapes
+    assert expected.actions_overdue and any(s.late for s in expected.cadence.values())
+    assert len(expected.invalid) == 1
+    before = counter.calls
+    assert cached_portfolio(ws) == expected  # warm: facts from the cache
+    assert counter.calls == before
+    # with filters, and with another clock (running waits and overdue actions move)
+    for kw in ({"client": "pharma SUD"}, {"since": expected.now.date().replace(month=6, day=1)}):
+        models = portfolio.aggregate(
+            iter_incidents(ws), tz=ws.tz, now=ws.now(), cadence=ws.config.cadence, **kw
+        )
+        facts = portfolio.aggregate(
+            cache.portfolio_facts(ws), tz=ws.tz, now=ws.now(), cadence=ws.config.cadence, **kw
+        )
+        assert facts == models and 0 < facts.matched < facts.read
+    monkeypatch.setenv("MEPTOOL_NOW", "2027-03-01T12:00:00+01:00")
+    assert cached_portfolio(ws) == reference_portfolio(ws, iter_incidents(ws))
+    assert counter.calls == before
+
+
+def test_tampered_facts_and_older_cache_format(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = Counter(monkeypatch)
+    ws = Workspace(gen)
+    check(gen, monkeypatch, counter)
+    db_path = cache.cache_file(ws)
+    db = sqlite3.connect(db_path)
+    db.execute("UPDATE files SET facts = replace(facts, '\"resolved\": true', '\"resolved\": 0')")
+    db.execute("UPDATE files SET facts = '[1]', crc = NULL WHERE name = 'MEP-2025-0002'")
+    db.commit()
+    db.close()
+    assert check(gen, monkeypatch, counter) > 0  # damaged rows: their files parsed again
+
+    # a cache written by the previous format (no facts column): dropped and rebuilt
+    db = sqlite3.connect(db_path)
+    db.execute("DROP TABLE files")
+    db.execute(
+        "CREATE TABLE files (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+        " ctime_ns INTEGER, ino INTEGER, ok INTEGER, summary TEXT, data TEXT, problems TEXT,"
+        " extra TEXT, crc INTEGER)"
+    )
+    db.execute("UPDATE meta SET value = replace(value, '|2|', '|1|') WHERE key = 'fingerprint'")
+    db.commit()
+    db.close()
+    assert check(gen, monkeypatch, counter) == FILES
+    assert check(gen, monkeypatch, counter) == 0

@@ -65,17 +65,18 @@ def _summary_json(summary: dict[str, Any]) -> str:
 
 
 def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
-    """One cache row for a file: (name, key…, ok, summary, data, problems, extra, crc)."""
+    """One cache row: (name, key…, ok, summary, data, problems, extra, facts, crc)."""
     from pydantic import ValidationError
 
     from meptool.incidents import folder_problem
     from meptool.model import Incident
+    from meptool.portfolio import facts as portfolio_facts
     from meptool.store import read_bytes
     from meptool.summary import summarize
     from meptool.validation import validate
     from meptool.yamlio import load, load_data
 
-    summary = data = problems = extra = None
+    summary = data = problems = extra = facts = None
     try:
         raw = read_bytes(path)
         found = load_data(raw)
@@ -96,6 +97,7 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
     else:
         summary = _summary_json(summarize(incident))
         data = encode_data(found or {})
+        facts = json.dumps(portfolio_facts(incident), ensure_ascii=False)
         folder = path.parent.name
         if folder != incident.id and folder.count("-") >= 2:
             mismatch = folder_problem(load(raw, SOURCE), path, incident, SOURCE)
@@ -110,7 +112,8 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
         data,
         problems,
         extra,
-        crc(summary, data, problems, extra),
+        facts,
+        crc(summary, data, problems, extra, facts),
     )
 
 
@@ -168,7 +171,7 @@ def analyse_many(ws: Workspace, items: list[tuple[Path, Key]]) -> Iterator[tuple
     from concurrent.futures import ProcessPoolExecutor
 
     # Imported (and the model's validator built) once here, so forked workers share it.
-    from meptool import incidents, model, store, summary, validation  # noqa: F401
+    from meptool import incidents, model, portfolio, store, summary, validation  # noqa: F401
 
     tz_name = getattr(tz, "key", None) or "UTC"
     pairs = [(path.parent.name, key) for path, key in items]

@@ -3,7 +3,8 @@
 It lives in the workspace's git-ignored `.meptool/cache/` as one SQLite file
 (stdlib `sqlite3`): one row per incident file, keyed on its path, size,
 mtime_ns, ctime_ns and inode, holding plain JSON — the data of a valid file, a small
-summary for `incident list`, or the located problems. Never pickle: nothing in
+summary for `incident list`, the facts the portfolio folds (`portfolio.facts`), or
+the located problems. Never pickle: nothing in
 a cache file can run code.
 
 It is never trusted blindly. The file records meptool's version, a format
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
     from meptool.model import Incident
 
-FORMAT = 1
+FORMAT = 2  # 2: the portfolio's facts per file
 RACY_NS = 2_000_000_000
 # Modules whose code decides what a file parses to: editing one invalidates the cache.
 _CODE = (
@@ -53,6 +54,8 @@ _CODE = (
     "yamlfast.py",
     "validation.py",
     "summary.py",
+    "portfolio.py",
+    "retro.py",
     "__init__.py",
 )
 
@@ -103,12 +106,13 @@ def scan(ws: Workspace) -> list[tuple[Path, Key]]:
 
 # --- the cache file ----------------------------------------------------------
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+_FILES = """
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER,
-    ok INTEGER, summary TEXT, data TEXT, problems TEXT, extra TEXT, crc INTEGER);
+    ok INTEGER, summary TEXT, data TEXT, problems TEXT, extra TEXT, facts TEXT,
+    crc INTEGER)
 """
+_SCHEMA = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" + _FILES
 
 
 @dataclass
@@ -120,6 +124,7 @@ class Row:
     data: str | None
     problems: str | None
     extra: str | None
+    facts: str | None = None
 
 
 class Index:
@@ -141,18 +146,18 @@ class Index:
         if self.db is not None:
             try:
                 found = self.db.execute(
-                    "SELECT size, mtime_ns, ctime_ns, ino, ok, summary, data, problems, extra, crc"
-                    " FROM files WHERE name = ?",
+                    "SELECT size, mtime_ns, ctime_ns, ino, ok, summary, data, problems, extra,"
+                    " facts, crc FROM files WHERE name = ?",
                     (name,),
                 ).fetchone()
             except Exception:  # a broken cache is only slower, never fatal
                 found = None
             if found is not None and tuple(found[:4]) == key:
-                summary, data, problems, extra, stored_crc = found[5:]
-                if stored_crc == crc(summary, data, problems, extra) and (
-                    (found[4] == 1 and summary and data) or (found[4] == 0 and problems)
+                summary, data, problems, extra, facts, stored_crc = found[5:]
+                if stored_crc == crc(summary, data, problems, extra, facts) and (
+                    (found[4] == 1 and summary and data and facts) or (found[4] == 0 and problems)
                 ):
-                    return Row(bool(found[4]), summary, data, problems, extra)
+                    return Row(bool(found[4]), summary, data, problems, extra, facts)
         from meptool import bulk
 
         return _row(bulk.analyse(path, self.ws.tz, key))
@@ -165,7 +170,7 @@ class Index:
 
 
 def _row(values: tuple[Any, ...]) -> Row:
-    return Row(bool(values[5]), values[6], values[7], values[8], values[9])
+    return Row(bool(values[5]), values[6], values[7], values[8], values[9], values[10])
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -193,7 +198,8 @@ def _open(ws: Workspace) -> sqlite3.Connection | None:
             wanted = _meta(ws)
             if stored != wanted:
                 db.execute("BEGIN IMMEDIATE")
-                db.execute("DELETE FROM files")
+                db.execute("DROP TABLE IF EXISTS files")  # an older format has other columns
+                db.execute(_FILES)
                 db.execute("DELETE FROM meta")
                 db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(wanted.items()))
                 db.execute("COMMIT")
@@ -256,7 +262,7 @@ def refresh(ws: Workspace) -> Index:
     return index
 
 
-_INSERT = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 # --- what callers use -----------------------------------------------------------
@@ -310,6 +316,31 @@ def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
                 yield path, load(ws, path)
             except InvalidFile as exc:
                 yield path, exc
+
+
+def portfolio_facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
+    """What the portfolio needs of every incident (`meptool.portfolio.facts`), or its problems.
+
+    Unchanged files come from the cache as plain JSON: neither YAML nor Pydantic.
+    """
+    for path, row in _rows(ws):
+        if not row.ok:
+            yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
+            continue
+        try:
+            found = json.loads(row.facts or "")
+        except ValueError:
+            found = None
+        if isinstance(found, dict):
+            yield path, found
+            continue
+        from meptool.portfolio import facts
+        from meptool.store import load
+
+        try:  # a row that does not load back: read the file itself
+            yield path, facts(load(ws, path))
+        except InvalidFile as exc:
+            yield path, exc
 
 
 def validation(ws: Workspace) -> Iterator[tuple[Path, list[Problem]]]:

@@ -1,9 +1,10 @@
 """The portfolio: the agency's record across incidents, aggregated as the files stream by.
 
-`aggregate` takes any iterable of `(path, Incident | InvalidFile)` — by default
-`store.iter_incidents(ws)` — and keeps only counters and, per month, the
-durations it needs for medians: never the incidents themselves, so a cache or
-a parallel parser can feed it thousands of files.
+`aggregate` takes any iterable of `(path, Incident | Facts | InvalidFile)` — in
+`retro report --all`, `cache.portfolio_facts(ws)`: each file's `facts`, computed
+once when the file is parsed and kept in the cache — and keeps only counters
+and, per month, the durations it needs for medians: never the incidents
+themselves, so a cache or a parallel parser can feed it thousands of files.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from meptool import retro
 from meptool.enums import ActionStatus, Severity, Status
@@ -99,8 +101,60 @@ def client_of(incident: Incident, default: str | None) -> str:
     )
 
 
+Facts = dict[str, Any]
+
+
+def _us(value: dt.timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+_FAR = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)  # any `now`: only gaps that are over are kept
+
+
+def facts(inc: Incident) -> Facts:
+    """What the portfolio needs of one incident, as JSON-ready data independent of `now`.
+
+    The cache keeps it per file, so that a portfolio over unchanged files needs
+    neither YAML nor Pydantic. Durations are whole microseconds and times ISO 8601
+    text with their offset, so a JSON round trip gives back exactly the same values;
+    what depends on the clock or the configuration (running spans, the last wait
+    of an unresolved incident, overdue actions, the promised cadence) is kept as
+    its inputs and computed by `aggregate`.
+    """
+    m = retro.milestones(inc)
+    opened = inc.detected_at or inc.opened_at
+    ack = _us(retro.elapsed(m.detected, m.acknowledged)) if m.detected and m.acknowledged else None
+    res = _us(retro.elapsed(m.detected, m.resolved)) if m.detected and m.resolved else None
+    gaps: list[int] = []
+    waiting: str | None = None
+    for gap in retro.update_gaps(inc, dt.timedelta(0), _FAR):
+        if gap.running:
+            waiting = gap.start.isoformat()
+        else:
+            gaps.append(_us(gap.value))
+    rc = inc.root_cause
+    return {
+        "client": inc.client.name if inc.client and inc.client.name else None,
+        "opened": opened.isoformat() if opened else None,
+        "severity": inc.severity.value,
+        "resolved": retro.reached(inc, Status.RESOLVED),
+        "ack": ack,
+        "res": res,
+        "category": rc.category.value if rc and rc.category else "unknown",
+        "escape": rc.escape if rc and rc.escape else None,
+        "actions": [
+            [a.owner or UNOWNED, a.due.isoformat() if a.due else None]
+            for a in inc.corrective_plan
+            if a.status is not ActionStatus.DONE
+        ],
+        "gaps": gaps,
+        "waiting": waiting,
+        "feedback": [[fb.at.isoformat(), fb.csat] for fb in inc.feedback],
+    }
+
+
 def aggregate(
-    items: Iterable[tuple[Path, Incident | InvalidFile]],
+    items: Iterable[tuple[Path, Incident | Facts | InvalidFile]],
     *,
     tz: dt.tzinfo,
     now: dt.datetime,
@@ -110,7 +164,7 @@ def aggregate(
     since: dt.date | None = None,
     display: Callable[[Path], str] = str,
 ) -> Portfolio:
-    """Fold the incidents into a Portfolio, one at a time."""
+    """Fold the incidents (validated models, or their `facts`) into a Portfolio, one at a time."""
     p = Portfolio(client=client, since=since, now=now)
     wanted = client.casefold() if client else None
     today = now.astimezone(tz).date()
@@ -119,20 +173,21 @@ def aggregate(
         if isinstance(item, InvalidFile):
             p.invalid.append(display(path))
             continue
-        name = client_of(item, default_client)
+        f = item if isinstance(item, dict) else facts(item)
+        name = f["client"] or default_client or "—"
         if wanted and name.casefold() != wanted:
             continue
-        opened = item.detected_at or item.opened_at
+        opened = dt.datetime.fromisoformat(f["opened"]) if f["opened"] else None
         if since and (opened is None or opened.astimezone(tz).date() < since):
             continue
         p.matched += 1
-        _add(p, item, name, opened, tz=tz, now=now, today=today, cadence=cadence)
+        _add(p, f, name, opened, tz=tz, now=now, today=today, cadence=cadence)
     return p
 
 
 def _add(
     p: Portfolio,
-    inc: Incident,
+    f: Facts,
     client: str,
     opened: dt.datetime | None,
     *,
@@ -141,39 +196,38 @@ def _add(
     today: dt.date,
     cadence: Callable[[Severity], dt.timedelta],
 ) -> None:
-    spans = retro.durations(inc, now)
-    if not retro.reached(inc, Status.RESOLVED):
+    if not f["resolved"]:
         p.open_now += 1
+    severity = f["severity"]
     if opened is not None:
         month = _month(opened, tz)
-        p.per_month[month][inc.severity.value] += 1
-        ack, res = spans["acknowledge"], spans["resolve"]
-        if ack.hours is not None and not ack.running:
-            p.tta[month].append(ack.hours)
-        if res.hours is not None and not res.running:
-            p.ttr[month].append(res.hours)
-    rc = inc.root_cause
-    p.categories[rc.category.value if rc and rc.category else "unknown"] += 1
-    if rc and rc.escape:
-        key = _norm(rc.escape)
+        p.per_month[month][severity] += 1
+        if f["ack"] is not None:
+            p.tta[month].append(dt.timedelta(microseconds=f["ack"]).total_seconds() / 3600)
+        if f["res"] is not None:
+            p.ttr[month].append(dt.timedelta(microseconds=f["res"]).total_seconds() / 3600)
+    p.categories[f["category"]] += 1
+    if f["escape"]:
+        key = _norm(f["escape"])
         p.escapes[key] += 1
-        p.escape_text.setdefault(key, rc.escape.strip())
-    for action in inc.corrective_plan:
-        if action.status is ActionStatus.DONE:
-            continue
-        owner = action.owner or UNOWNED
+        p.escape_text.setdefault(key, f["escape"].strip())
+    for owner, due in f["actions"]:
         p.actions_open[owner] += 1
-        if retro.overdue(action, today):
+        if due is not None and dt.date.fromisoformat(due) < today:
             p.actions_overdue[owner] += 1
-    promised = cadence(inc.severity)
-    stat = p.cadence.setdefault(inc.severity.value, CadenceStat(promised))
-    for gap in retro.update_gaps(inc, promised, now):
+    promised = cadence(Severity(severity))
+    stat = p.cadence.setdefault(severity, CadenceStat(promised))
+    values = [dt.timedelta(microseconds=us) for us in f["gaps"]]
+    if f["waiting"] is not None:
+        start = dt.datetime.fromisoformat(f["waiting"])
+        values.append(max(retro.elapsed(start, now), dt.timedelta(0)))
+    for value in values:
         stat.gaps += 1
-        stat.late += gap.late
-        stat.hours.append(gap.value.total_seconds() / 3600)
-    for fb in inc.feedback:
-        cell = p.csat[client][_month(fb.at, tz)]
-        cell[0] += fb.csat
+        stat.late += value > promised
+        stat.hours.append(value.total_seconds() / 3600)
+    for at, csat in f["feedback"]:
+        cell = p.csat[client][_month(dt.datetime.fromisoformat(at), tz)]
+        cell[0] += csat
         cell[1] += 1
 
 

@@ -168,12 +168,13 @@ def _portfolio(
 
     from rich.markup import escape
 
-    from meptool import portfolio, portfoliodoc, store
+    from meptool import cache, portfolio, portfoliodoc
     from meptool.cli.output import info
     from meptool.values import parse_date
 
     since_day = parse_date(since, "--since") if since else None
-    items: Any = store.iter_incidents(ws)
+    # Each file's facts, not its model: unchanged files come from the cache as plain JSON.
+    items: Any = cache.portfolio_facts(ws)
     progress = None
     if sys.stderr.isatty():
         from rich.progress import Progress
