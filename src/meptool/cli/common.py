@@ -31,6 +31,16 @@ NoInputOpt = Annotated[
         "(implied when stdin is not a terminal or CI is set).",
     ),
 ]
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+
+
+def group(help_text: str) -> typer.Typer:
+    """A sub-command group: `-h` for help, plain help text, help when called bare."""
+    return typer.Typer(
+        help=help_text, no_args_is_help=True, context_settings=HELP_OPTIONS, rich_markup_mode=None
+    )
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 
 

@@ -10,17 +10,13 @@ from meptool.cli.common import (
     JsonOpt,
     NoInputOpt,
     WorkspaceOpt,
+    group,
     interactive,
     open_workspace,
     settings,
 )
 
-app = typer.Typer(
-    help="Client satisfaction after an incident.",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
-)
+app = group("Client satisfaction after an incident.")
 
 
 @app.command("record")

@@ -7,18 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, open_workspace, settings
+from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, group, open_workspace, settings
 from meptool.enums import Language, Severity, Status
 
 if TYPE_CHECKING:
     from meptool.workspace import Workspace
 
-app = typer.Typer(
-    help="Open, follow and check incidents.",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
-)
+app = group("Open, follow and check incidents.")
 
 
 @app.command("open")

@@ -8,17 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from meptool.cli.common import NoInputOpt, WorkspaceOpt, open_workspace, settings
+from meptool.cli.common import NoInputOpt, WorkspaceOpt, group, open_workspace, settings
 
 if TYPE_CHECKING:
     from meptool.workspace import Workspace
 
-app = typer.Typer(
-    help="Retrospectives: learn from an incident, show the client we did, see the trends.",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
-)
+app = group("Retrospectives: learn from an incident, show the client we did, see the trends.")
 
 
 class ReportAudience(StrEnum):

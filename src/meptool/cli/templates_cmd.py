@@ -7,14 +7,9 @@ from typing import Annotated
 
 import typer
 
-from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, open_workspace, settings
+from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, group, open_workspace, settings
 
-app = typer.Typer(
-    help="See and copy the templates to customise them.",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
-)
+app = group("See and copy the templates to customise them.")
 
 
 @app.command("list")

@@ -10,6 +10,7 @@ from meptool.cli.common import (
     JsonOpt,
     NoInputOpt,
     WorkspaceOpt,
+    group,
     interactive,
     open_workspace,
     settings,
@@ -19,12 +20,7 @@ from meptool.enums import Audience, Language
 if TYPE_CHECKING:
     from meptool.checks import Finding
 
-app = typer.Typer(
-    help="Client updates: draft, check, approve, send, list.",
-    no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
-)
+app = group("Client updates: draft, check, approve, send, list.")
 
 SeqOpt = Annotated[
     int | None,
