@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from meptool import secret_scan
 from meptool.check_patterns import (
     AGREEMENT,
     BLAME,
@@ -178,7 +179,7 @@ def check_drafts(
     found: list[Finding] = []
     # detect-secrets costs a file scan: one for all the drafts, then each finding goes home.
     everything = [line for draft in drafts for line in draft.lines]
-    hits = detect_secrets(everything)
+    hits = secret_scan.scan(everything)
     offset = 0
     for draft in drafts:
         size = len(draft.lines)
@@ -329,27 +330,6 @@ def _secrets(
             number,
             origin(incident, line.strip(" -")),
         )
-
-
-def detect_secrets(lines: list[str]) -> list[tuple[int, str]]:
-    """(line, secret type) found by Yelp's detect-secrets with its default plugins and filters."""
-    import os
-    import tempfile
-
-    from detect_secrets.core.secrets_collection import SecretsCollection
-    from detect_secrets.settings import default_settings
-
-    fd, tmp = tempfile.mkstemp(suffix=".txt", prefix="meptool-check-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n")
-        with default_settings():
-            collection = SecretsCollection()
-            collection.scan_file(tmp)
-            found = sorted({(s.line_number, str(s.type)) for _, s in collection})
-    finally:
-        os.unlink(tmp)
-    return found
 
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")

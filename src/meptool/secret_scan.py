@@ -1,0 +1,145 @@
+"""Yelp's detect-secrets over drafts, run only when a line could hold what it finds.
+
+detect-secrets is the authority on secrets in a client update, but it is the
+dearest part of a check: ~0.5 s in each process (importing it pulls in
+`requests`, and its plugins compile some 300 regular expressions), more than
+drafting the update itself. Most updates hold nothing any of its plugins
+could report, so `scan` first looks for what each default plugin needs before
+it can report anything — its prefix, its keyword, the shortest token it can
+flag (`NEEDS`) — and calls detect-secrets only when some line has one of
+them, or when the text could be read as an INI file (detect-secrets then
+re-quotes every value, so that an unquoted token counts as quoted).
+
+Each condition is a superset of its plugin's patterns, read from detect-secrets
+1.5's source; tests/test_secret_scan.py keeps it honest: the plugin list,
+keywords, charsets and entropy limits must be the ones reviewed here (an
+upgrade that adds a plugin fails until it is reviewed), a sample of every
+plugin must pass the filter, and for generated texts the filter lets through,
+`scan` must equal a full detect-secrets run.
+"""
+
+from __future__ import annotations
+
+import configparser
+import functools
+import io
+import os
+import re
+import tempfile
+
+# detect-secrets 1.5 `plugins.keyword.DENYLIST` (searched case-insensitively).
+KEYWORDS = (
+    "api_?key",
+    "auth_?key",
+    "service_?key",
+    "account_?key",
+    "db_?key",
+    "database_?key",
+    "priv_?key",
+    "private_?key",
+    "client_?key",
+    "db_?pass",
+    "database_?pass",
+    "key_?pass",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "contraseña",
+    "contrasena",
+)
+# The characters of the high-entropy plugins (base64 and url-safe base64; hex is within).
+B64 = r"A-Za-z0-9+/\\\-_="
+# A token needs more than 3.0 bits of entropy (hex), or more than 4.5 (base64), and
+# n characters hold at most log2(n) bits: 9 characters at the very least.
+SHORTEST_HIGH_ENTROPY = 9
+
+# plugin class -> what every line it reports contains (a regular expression).
+NEEDS: dict[str, str] = {
+    "ArtifactoryDetector": r"AKC[a-zA-Z0-9]{10}|AP[\dABCDEF][a-zA-Z0-9]{8}",
+    "AWSKeyDetector": r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}"
+    r"|['\"][0-9a-zA-Z/+]{40}['\"]",
+    "AzureStorageKeyDetector": r"AccountKey=",
+    "BasicAuthDetector": r"://[^\s:]+:[^\s@]+@",
+    "CloudantDetector": r"(?i:[0-9a-f]{64}|[a-z]{24})",
+    "DiscordBotTokenDetector": r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.",
+    "GitHubTokenDetector": r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}",
+    "GitLabTokenDetector": r"(?:glpat|gldt|glft|glsoat|glrt|glcbt|glimt|glptt|glagent|gloas)-"
+    r"|GR1348941",
+    "Base64HighEntropyString": rf"['\"][{B64}]{{{SHORTEST_HIGH_ENTROPY},}}['\"]",
+    "HexHighEntropyString": rf"['\"][{B64}]{{{SHORTEST_HIGH_ENTROPY},}}['\"]",
+    "IbmCloudIamDetector": r"[a-zA-Z0-9_\-]{44}",
+    "IbmCosHmacDetector": r"(?i:[a-f0-9]{48})",
+    "IPPublicDetector": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",
+    "JwtTokenDetector": r"eyJ",
+    "KeywordDetector": "(?i:" + "|".join(KEYWORDS) + ")",
+    "MailchimpDetector": r"[0-9a-z]{32}-us[0-9]",
+    "NpmDetector": r"_authToken=",
+    "OpenAIDetector": r"T3BlbkFJ",
+    "PrivateKeyDetector": r"PRIVATE KEY|PuTTY-User-Key-File-2",
+    "PypiTokenDetector": r"pypi-AgE",
+    "SendGridDetector": r"SG\.[a-zA-Z0-9_-]{22}\.",
+    "SlackDetector": r"(?i:xox[aboprs]-|hooks\.slack\.com)",
+    "SoftlayerDetector": r"(?i:[a-z0-9]{64})",
+    "SquareOAuthDetector": r"sq0csp-",
+    "StripeDetector": r"[rs]k_live_",
+    "TelegramBotTokenDetector": r"\d{8,10}:[0-9A-Za-z_-]{35}",
+    "TwilioKeyDetector": r"AC[a-z0-9]{32}|SK[a-z0-9]{32}",
+}
+
+
+@functools.cache
+def _any_need() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{needs})" for needs in NEEDS.values()))
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The lines detect-secrets reads back from the file (universal newlines)."""
+    return io.StringIO(text, newline=None).readlines()
+
+
+def _reads_as_ini(text: str) -> bool:
+    """Whether detect-secrets' INI transformers could read the file (then values are quoted)."""
+    for content in (text, "[global]\n" + text):
+        parser = configparser.ConfigParser()
+        try:
+            parser.read_string(content)
+        except configparser.Error:
+            continue
+        return True
+    return False
+
+
+def could_hold_secret(lines: list[str]) -> bool:
+    """False only when no default detect-secrets plugin can report anything in these lines."""
+    text = "\n".join(lines) + "\n"
+    physical = _physical_lines(text)
+    pattern = _any_need()
+    if any(pattern.search(line) for line in physical):
+        return True
+    return _reads_as_ini("".join(physical))
+
+
+def scan(lines: list[str]) -> list[tuple[int, str]]:
+    """(line, secret type) found by detect-secrets in these lines; see the module's text."""
+    if not could_hold_secret(lines):
+        return []
+    return detect_secrets(lines)
+
+
+def detect_secrets(lines: list[str]) -> list[tuple[int, str]]:
+    """(line, secret type) found by Yelp's detect-secrets with its default plugins and filters."""
+    from detect_secrets.core.secrets_collection import SecretsCollection
+    from detect_secrets.settings import default_settings
+
+    fd, tmp = tempfile.mkstemp(suffix=".txt", prefix="meptool-check-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+        with default_settings():
+            collection = SecretsCollection()
+            collection.scan_file(tmp)
+            found = sorted({(s.line_number, str(s.type)) for _, s in collection})
+    finally:
+        os.unlink(tmp)
+    return found
