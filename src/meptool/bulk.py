@@ -49,7 +49,7 @@ def _iso(value: Any) -> str:
 
 def encode_data(data: dict[str, Any]) -> str:
     """Parsed YAML data as JSON (times and dates as ISO 8601 text)."""
-    return json.dumps(data, ensure_ascii=False, default=_iso)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_iso)
 
 
 def _summary_json(summary: dict[str, Any]) -> str:
@@ -61,7 +61,7 @@ def _summary_json(summary: dict[str, Any]) -> str:
             # A time read in the workspace zone is stored naive and read back in it.
             naive = isinstance(value.tzinfo, ZoneInfo)
             out[name] = (value.replace(tzinfo=None) if naive else value).isoformat()
-    return json.dumps(out, ensure_ascii=False)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
@@ -97,7 +97,7 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
     else:
         summary = _summary_json(summarize(incident))
         data = encode_data(found or {})
-        facts = json.dumps(portfolio_facts(incident), ensure_ascii=False)
+        facts = json.dumps(portfolio_facts(incident), ensure_ascii=False, separators=(",", ":"))
         folder = path.parent.name
         if folder != incident.id and folder.count("-") >= 2:
             mismatch = folder_problem(load(raw, SOURCE), path, incident, SOURCE)

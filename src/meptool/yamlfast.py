@@ -63,9 +63,8 @@ def _fast(loader: Any, source: str) -> Document:  # noqa: PLR0915 - inlined for 
     stack: list[list[Any]] = []  # [container, path, pending key or None]
     root: Any = None
     documents = 0
-    check, get = loader.check_event, loader.get_event
-    while check():
-        event = get()
+    get = loader.get_event
+    while (event := get()) is not None:  # None after the stream's end
         kind = type(event)
         if kind is scalar_t:
             if event.anchor is not None or event.tag is not None:
@@ -147,9 +146,8 @@ def _fast_data(loader: Any) -> dict[str, Any]:  # noqa: PLR0915 - inlined for sp
     stack: list[list[Any]] = []  # [container, pending key or None]
     root: Any = None
     documents = 0
-    check, get = loader.check_event, loader.get_event
-    while check():
-        event = get()
+    get = loader.get_event
+    while (event := get()) is not None:  # None after the stream's end
         kind = type(event)
         if kind is scalar_t:
             if event.anchor is not None or event.tag is not None or not stack:
