@@ -12,9 +12,6 @@ import datetime as dt
 import email.policy
 import email.utils
 import secrets
-import smtplib
-import socket
-import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -164,6 +161,10 @@ class Delivery:
 
 def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) -> Delivery:
     """Hand the message to the SMTP server; InputError with a clear message on failure."""
+    import smtplib  # here: drafting and checking never load the network stack
+    import socket
+    import ssl
+
     where = f"{settings.host}:{settings.port}"
     context = ssl.create_default_context()
     try:
@@ -240,6 +241,8 @@ def _reply(value: object) -> str:
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
         return f"{code} {text}"
+    import smtplib
+
     if isinstance(value, smtplib.SMTPResponseException):
         return _reply((value.smtp_code, value.smtp_error))
     return str(value)
