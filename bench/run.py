@@ -55,6 +55,21 @@ from meptool.workspace import Workspace
 n = sum(1 for _ in iter_incidents(Workspace.find(sys.argv[1])))
 """
 
+HEADER = (
+    "# Benchmark results\n\n"
+    "Produced by `make bench` (`python bench/run.py --write`). Start-up figures are\n"
+    "ratios to `python -c pass` from the same interpreter; figures over many\n"
+    "incidents are ratios to the floor of merely parsing the same files with\n"
+    "PyYAML's CSafeLoader in one process. Runs alternate with their baseline;\n"
+    "medians are quoted. Cold: the cache (`.meptool/cache/`) removed before the\n"
+    "run; warm: nothing changed since the previous run. Peak memory: ru_maxrss\n"
+    "of the child process. `meptool --help` is served from the text kept after\n"
+    "its first rendering (`~/.cache/meptool`). `update draft` (warm) runs in a\n"
+    "workspace in use (its `.meptool/` kept, the incident restored as shipped);\n"
+    "in a fresh copy, nothing is cached yet. Rows marked 'no meptool code' are\n"
+    "floors: the libraries `update draft` needs, imported and nothing else.\n\n"
+)
+
 
 def meptool() -> list[str]:
     """The installed console script next to this interpreter (else `python -m meptool`)."""
@@ -344,22 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     print(facts)
     if args.write:
         (HERE / "RESULTS.md").write_text(
-            "# Benchmark results\n\n"
-            "Produced by `make bench` (`python bench/run.py --write`). Start-up figures are\n"
-            "ratios to `python -c pass` from the same interpreter; figures over many\n"
-            "incidents are ratios to the floor of merely parsing the same files with\n"
-            "PyYAML's CSafeLoader in one process. Runs alternate with their baseline;\n"
-            "medians are quoted. Cold: the cache (`.meptool/cache/`) removed before the\n"
-            "run; warm: nothing changed since the previous run. Peak memory: ru_maxrss\n"
-            "of the child process. `meptool --help` is served from the text kept after\n"
-            "its first rendering (`~/.cache/meptool`). `update draft` (warm) runs in a\n"
-            "workspace in use (its `.meptool/` kept, the incident restored as shipped);\n"
-            "in a fresh copy, nothing is cached yet. Rows marked 'no meptool code' are\n"
-            "floors: the libraries `update draft` needs, imported and nothing else.\n\n"
-            + text
-            + "\n\n## Machine\n\n"
-            + facts
-            + "\n",
+            HEADER + text + "\n\n## Machine\n\n" + facts + "\n",
             encoding="utf-8",
         )
     return 0

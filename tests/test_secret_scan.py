@@ -216,3 +216,24 @@ def test_where_the_filter_sees_nothing_detect_secrets_finds_nothing(lines: list[
         assert secret_scan.detect_secrets(lines) == []
     else:
         assert secret_scan.scan(lines) == secret_scan.detect_secrets(lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REVIEWED_VERSION", "0.9"),
+        ("REVIEWED_PLUGIN_FILES", secret_scan.REVIEWED_PLUGIN_FILES - {"aws.py"}),
+    ],
+)
+def test_another_detect_secrets_release_is_scanned_whole(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: object
+) -> None:
+    prose = ["Bonjour Claire,", "le correctif est en production depuis 14h00."]
+    assert secret_scan.reviewed_release()  # the installed one is the reviewed one
+    assert not secret_scan.could_hold_secret(prose)
+    monkeypatch.setattr(secret_scan, name, value)
+    secret_scan.reviewed_release.cache_clear()
+    try:
+        assert secret_scan.could_hold_secret(prose)  # not trusted: detect-secrets decides
+    finally:
+        secret_scan.reviewed_release.cache_clear()
