@@ -3,12 +3,16 @@
 Modes: "silent" (accepts the connection, never says a word), "drop-data" (hangs up
 in the middle of the message), "no-quit" (accepts the message with 250, then hangs
 up instead of answering QUIT), "bad-starttls" (offers STARTTLS, then refuses it),
-"echo-auth" (refuses AUTH quoting the client's AUTH line back, as some servers do).
+"echo-auth" (refuses AUTH quoting the client's AUTH line back, as some servers do),
+"kill-client" (takes the whole message, then SIGKILLs the process `victim` before
+answering: the client dies with its message delivered, as on a power cut).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
 import threading
 
@@ -25,6 +29,7 @@ class FakeSmtp:
         self.port = int(self.sock.getsockname()[1])
         self.received: list[bytes] = []
         self.commands: list[bytes] = []
+        self.victim: int | None = None  # the pid "kill-client" kills
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -79,6 +84,10 @@ class FakeSmtp:
                     if part == b".\r\n":
                         break
                 self.received.append(data)
+                if self.mode == "kill-client" and self.victim:
+                    victim, self.victim = self.victim, None  # once: a pid is reused
+                    os.kill(victim, signal.SIGKILL)
+                    return
                 say("250 2.0.0 queued")
                 if self.mode == "no-quit":
                     return  # hang up instead of answering QUIT

@@ -11,6 +11,9 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -239,6 +242,48 @@ def test_a_server_hanging_up_after_accepting_still_counts_as_sent(
     (comm,) = comms(example)
     assert comm.status.value == "sent"
     assert comm.recipients == ["claire.martin@maison-dupont.example"]
+
+
+def test_a_send_killed_after_the_message_left_is_not_sent_twice_by_accident(
+    example: Path, run_in, fake
+) -> None:
+    server = fake("kill-client")
+    _smtp(example, server.port, timeout=5)
+    run = _approved(example, run_in)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "meptool", "update", "send", ID, "--yes"],
+        cwd=example,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server.victim = proc.pid
+    assert proc.wait(timeout=60) == -signal.SIGKILL
+    assert len(server.received) == 1  # the client has it; the file could not say so
+    _nothing_sent(example)
+    again = run("update", "send", ID, "--yes")
+    assert again.exit_code == 1, again.output
+    assert "may already have reached claire.martin@maison-dupont.example" in again.stderr
+    assert "--seq 1 --resend" in again.stderr and "Traceback" not in again.output
+    assert len(server.received) == 1  # nothing went out
+    server.mode = "normal"  # someone checked: it did not arrive
+    resent = run("update", "send", ID, "--yes", "--resend")
+    assert resent.exit_code == 0, resent.output
+    assert len(server.received) == 2
+    (comm,) = comms(example)
+    assert comm.status.value == "sent"
+    assert not list((example / ".meptool" / "sending").iterdir())  # the note is gone
+
+
+def test_a_refused_message_leaves_no_note_of_an_interrupted_send(
+    example: Path, run_in, fake
+) -> None:
+    server = fake("drop-data")
+    _smtp(example, server.port, timeout=1)
+    run = _approved(example, run_in)
+    assert run("update", "send", ID, "--yes").exit_code == 1
+    server.mode = "normal"
+    sent = run("update", "send", ID, "--yes")  # no --resend needed: nothing had left
+    assert sent.exit_code == 0, sent.output
 
 
 def test_refused_login_is_clear_and_marks_nothing_sent(

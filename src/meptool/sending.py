@@ -3,15 +3,23 @@
 Nothing is marked sent that was not: the SMTP conversation happens while the
 incident file is locked, and the file is written only once the server has
 accepted the message for at least one recipient.
+
+Nor is an update sent twice by accident: before talking to the server, `deliver`
+leaves a note in `.meptool/sending/`, removed once the result is recorded (or
+the server refused the message). A note still there means a send stopped —
+killed, or the file could not be written — after the message may have reached
+the client; `prepare` then refuses until someone checks and passes `resend`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import os
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from meptool.checks import Finding
@@ -48,7 +56,14 @@ class Sent:
     next_update: dt.datetime | None
 
 
-def prepare(ws: Workspace, incident_id: str, *, seq: int | None, force: bool) -> Preview:
+def interrupted_note(ws: Workspace, incident_id: str, seq: int) -> Path:
+    """Where `deliver` notes a send under way (see the module's text)."""
+    return ws.state_dir / "sending" / f"{incident_id}-{seq:03d}.json"
+
+
+def prepare(
+    ws: Workspace, incident_id: str, *, seq: int | None, force: bool, resend: bool = False
+) -> Preview:
     """Every refusal of SPEC.md 4 before anything leaves: unsent, approved, unchanged, clean."""
     from meptool import mail, store
 
@@ -59,6 +74,14 @@ def prepare(ws: Workspace, incident_id: str, *, seq: int | None, force: bool) ->
         raise InputError(
             f"{ref} was already sent on {comm.sent_at}",
             hint=f"draft a new one with: meptool update draft {incident_id}",
+        )
+    interrupted = _read_note(interrupted_note(ws, incident_id, comm.seq))
+    if interrupted is not None and not resend:
+        raise InputError(
+            f"{ref} may already have reached {interrupted.get('to') or 'the client'}: a send "
+            f"started at {interrupted.get('at', '?')} stopped before recording the result",
+            hint="ask a recipient or check the mail server's log; if it did not arrive, "
+            f"send it again with: meptool update send {incident_id} --seq {comm.seq} --resend",
         )
     eml = [f for f in comm.files if f.endswith(".eml")]
     if not eml:
@@ -143,6 +166,7 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
     settings = smtp_settings(ws)
     incident = preview.incident
     comm = preview.comm
+    note = interrupted_note(ws, incident.id, comm.seq)
     with store.edit(ws, incident.id, expected=preview.snapshot) as ed:
         now = ws.now()
         message = preview.message
@@ -150,7 +174,12 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
         # approved words and the Message-ID are untouched.
         del message["Date"]
         message["Date"] = email.utils.format_datetime(now)
-        delivery = mail.send(settings, message, preview.sender, preview.recipients)
+        _write_note(note, {"at": now.isoformat(), "to": ", ".join(preview.recipients)})
+        try:
+            delivery = mail.send(settings, message, preview.sender, preview.recipients)
+        except InputError:  # the server did not take it: nothing to fear next time
+            note.unlink(missing_ok=True)
+            raise
         i = index(ed.incident, comm)
         message_id = str(message.get("Message-ID", comm.message_id or ""))
         ed.set("communications", i, "status", value=CommStatus.SENT)
@@ -179,7 +208,30 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
             by=by or _lead(incident),
             at=now,
         )
+    note.unlink(missing_ok=True)  # recorded: the file says it was sent
     return Sent(comm.seq, message_id, delivery.accepted, delivery.refused, comm.next_update_at)
+
+
+def _write_note(path: Path, content: dict[str, str]) -> None:
+    from meptool.store import atomic_write
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps(content, ensure_ascii=False).encode("utf-8"))
+
+
+def _read_note(path: Path) -> dict[str, Any] | None:
+    """The note of an interrupted send; a damaged note still counts as one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return {}
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _lead(incident: Incident) -> str | None:

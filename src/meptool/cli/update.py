@@ -205,6 +205,14 @@ def send_cmd(
     by: Annotated[
         str | None, typer.Option("--by", help="Who sends (default: the project lead).")
     ] = None,
+    resend: Annotated[
+        bool,
+        typer.Option(
+            "--resend",
+            help="Send again an update whose earlier send stopped before its result was "
+            "recorded (it may have arrived: check first).",
+        ),
+    ] = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
@@ -215,7 +223,7 @@ def send_cmd(
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
-    preview = prepare(ws, incident_id, seq=seq, force=force)
+    preview = prepare(ws, incident_id, seq=seq, force=force, resend=resend)
     msg = preview.message
     note(f"update {preview.comm.seq} of {incident_id}: {msg.get('Subject')}")
     note(f"  from {msg.get('From')}")
