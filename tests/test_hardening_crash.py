@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from meptool import store
+from meptool.sending import interrupted_note
 from meptool.updates import fingerprint
 from meptool.workspace import Workspace
 from updates_helpers import ID, set_smtp
@@ -35,7 +36,8 @@ COMMANDS: dict[str, list[str]] = {
     "plan": ["incident", "plan", ID, "--action", "Vérifier", "--owner", "Karim", "--due", "+2"],
     "draft": ["update", "draft", ID, "--format", "eml,md,html,txt"],
     "approve": ["update", "approve", ID, "--by", "Paul Roux"],
-    "send": ["update", "send", ID, "--yes"],
+    # --resend: a round killed after the message left must not stop the next rounds.
+    "send": ["update", "send", ID, "--yes", "--resend"],
 }
 
 
@@ -60,6 +62,9 @@ def _invariants(root: Path, received: set[str]) -> None:
             assert fingerprint(ws, list(comm.files)) in (comm.sha256, comm.approved_sha256)
             if comm.status.value == "sent":
                 assert comm.message_id in received, f"update {comm.seq} marked sent, never sent"
+            elif comm.message_id in received:  # left, unrecorded: the next send must know
+                note = interrupted_note(ws, incident.id, comm.seq)
+                assert note.exists(), f"update {comm.seq} sent, not marked, no note"
     for eml in root.glob("incidents/*/updates/*.eml"):
         raw = eml.read_bytes()
         msg = email.message_from_bytes(raw, policy=email.policy.default)
