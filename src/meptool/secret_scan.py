@@ -54,6 +54,8 @@ B64 = r"A-Za-z0-9+/\\\-_="
 # A token needs more than 3.0 bits of entropy (hex), or more than 4.5 (base64), and
 # n characters hold at most log2(n) bits: 9 characters at the very least.
 SHORTEST_HIGH_ENTROPY = 9
+# A quoted run of them that long (hex and base64 alike; quotes need not match).
+_QUOTED_TOKEN = rf"['\"][{B64}]{{{SHORTEST_HIGH_ENTROPY},}}['\"]"
 
 # plugin class -> what every line it reports contains (a regular expression).
 NEEDS: dict[str, str] = {
@@ -67,8 +69,8 @@ NEEDS: dict[str, str] = {
     "GitHubTokenDetector": r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}",
     "GitLabTokenDetector": r"(?:glpat|gldt|glft|glsoat|glrt|glcbt|glimt|glptt|glagent|gloas)-"
     r"|GR1348941",
-    "Base64HighEntropyString": rf"['\"][{B64}]{{{SHORTEST_HIGH_ENTROPY},}}['\"]",
-    "HexHighEntropyString": rf"['\"][{B64}]{{{SHORTEST_HIGH_ENTROPY},}}['\"]",
+    "Base64HighEntropyString": _QUOTED_TOKEN,
+    "HexHighEntropyString": _QUOTED_TOKEN,
     "IbmCloudIamDetector": r"[a-zA-Z0-9_\-]{44}",
     "IbmCosHmacDetector": r"(?i:[a-f0-9]{48})",
     "IPPublicDetector": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",
