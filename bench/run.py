@@ -181,12 +181,17 @@ def startup(reps: int, results: list[Result], info: dict[str, str]) -> None:
     measure([*meptool(), "incident", "list"], cwd=ws)  # prime the cache
     measure([*meptool(), "--help"])  # keep the help text, as after any first use
     base: list[float] = []
-    for label, cmd, cwd, goal in cases:
+
+    def alternate(cmd: list[str], cwd: Path | None = None) -> list[float]:
+        """`reps` runs of `cmd`, each after a run of the baseline (kept in `base`)."""
         times: list[float] = []
         for _ in range(reps):
             base.append(measure(base_cmd).seconds)
             times.append(measure(cmd, cwd).seconds)
-        results.append(Result(label, "", f"{ratio(times, base):.1f}×", goal))
+        return times
+
+    for label, cmd, cwd, goal in cases:
+        results.append(Result(label, "", f"{ratio(alternate(cmd, cwd), base):.1f}×", goal))
     if has_draft:
         draft = [*meptool(), "update", "draft", "MEP-2026-001", "--no-input"]
         fresh: list[float] = []
@@ -229,10 +234,7 @@ def startup(reps: int, results: list[Result], info: dict[str, str]) -> None:
             )
         )
     for label, code in FLOORS:
-        times = []
-        for _ in range(reps):
-            base.append(measure(base_cmd).seconds)
-            times.append(measure([PY, "-c", code]).seconds)
+        times = alternate([PY, "-c", code])
         results.append(Result(label, "", f"{ratio(times, base):.1f}×", "—", note="no meptool code"))
     shutil.rmtree(draft_ws, ignore_errors=True)
     info["python -c pass (median)"] = f"{statistics.median(base) * 1000:.0f} ms"

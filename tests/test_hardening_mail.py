@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from meptool.sending import interrupted_note
+from meptool.workspace import Workspace
 from smtp_fakes import FakeSmtp
 from test_updates import comms
 from updates_helpers import ID, free_port, set_smtp
@@ -271,7 +273,7 @@ def test_a_send_killed_after_the_message_left_is_not_sent_twice_by_accident(
     assert len(server.received) == 2
     (comm,) = comms(example)
     assert comm.status.value == "sent"
-    assert not list((example / ".meptool" / "sending").iterdir())  # the note is gone
+    assert not interrupted_note(Workspace(example), ID, 1).exists()  # the note is gone
 
 
 def test_a_refused_message_leaves_no_note_of_an_interrupted_send(
