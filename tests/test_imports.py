@@ -131,20 +131,17 @@ def test_drafting_an_update_loads_no_secret_scanner_or_network(aged: Path) -> No
 
 
 def test_cold_list_still_right_and_then_cached(aged: Path) -> None:
-    cold = subprocess.run(
-        [sys.executable, "-m", "meptool", "incident", "list", "--json"],
-        cwd=aged,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    warm = subprocess.run(
-        [sys.executable, "-m", "meptool", "incident", "list", "--json"],
-        cwd=aged,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    def listed() -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "meptool", "incident", "list", "--json"],
+            cwd=aged,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    cold = listed()
+    warm = listed()
     assert cold == warm
     assert [row["id"] for row in json.loads(warm)] == ["MEP-2026-001", "MEP-2026-002"]
 
