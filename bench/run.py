@@ -45,7 +45,7 @@ FLOORS = [
     ("imports alone: typer, jinja2, yaml, pydantic", "import typer, jinja2, yaml, pydantic"),
     (
         "the same, and the incident model built",
-        "import typer, jinja2, yaml, pydantic, meptool.model",
+        "import typer, jinja2, yaml, pydantic, meptool.model.incident",
     ),
 ]
 ITER = """

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from meptool import bulk, cache, portfolio, retro, yamlfast, yamlio
-from meptool.enums import ActionStatus, Status
 from meptool.errors import InvalidFile
 from meptool.incidents import list_rows, validate_files
+from meptool.model.enums import ActionStatus, Status
 from meptool.store import iter_incidents
 from meptool.workspace import Workspace
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from meptool import store
-from meptool.enums import EntryKind
+from meptool.model.enums import EntryKind
 from meptool.workspace import Workspace
 
 

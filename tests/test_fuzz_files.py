@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meptool import store
-from meptool.model import Incident
+from meptool.model.incident import Incident
 from meptool.workspace import Workspace
 
 PARIS = ZoneInfo("Europe/Paris")

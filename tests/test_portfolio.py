@@ -10,7 +10,7 @@ import pytest
 
 from gen import CLIENTS, generate
 from meptool import portfolio, retro, store
-from meptool.model import Incident
+from meptool.model.incident import Incident
 from meptool.workspace import Workspace
 
 COUNT = 300

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from meptool import retro
-from meptool.model import Incident
+from meptool.model.incident import Incident
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 11, 21, 9, 30, tzinfo=PARIS)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from meptool import compose, render, store
-from meptool.enums import Audience
+from meptool.model.enums import Audience
 from meptool.workspace import Workspace
 from updates_helpers import ID, add_english, snapshot
 

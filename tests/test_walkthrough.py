@@ -13,9 +13,9 @@ import pexpect
 import pytest
 
 from meptool.cli.prompts import Step, ask, number
-from meptool.enums import Category, EntryKind, Severity, Status, Visibility
 from meptool.errors import Interrupted, UsageError
-from meptool.model import Incident
+from meptool.model.enums import Category, EntryKind, Severity, Status, Visibility
+from meptool.model.incident import Incident
 from meptool.store import load
 from meptool.workspace import Workspace
 

@@ -69,7 +69,7 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
     from pydantic import ValidationError
 
     from meptool.incidents import folder_problem
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
     from meptool.portfolio import facts as portfolio_facts
     from meptool.store import read_bytes
     from meptool.summary import summarize
@@ -171,7 +171,8 @@ def analyse_many(ws: Workspace, items: list[tuple[Path, Key]]) -> Iterator[tuple
     from concurrent.futures import ProcessPoolExecutor
 
     # Imported (and the model's validator built) once here, so forked workers share it.
-    from meptool import incidents, model, portfolio, store, summary, validation  # noqa: F401
+    from meptool import incidents, portfolio, store, summary, validation  # noqa: F401
+    from meptool.model import incident as model  # noqa: F401
 
     tz_name = getattr(tz, "key", None) or "UTC"
     pairs = [(path.parent.name, key) for path, key in items]

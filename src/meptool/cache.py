@@ -41,7 +41,7 @@ from meptool.workspace import ID_RE, INCIDENT_FILE, Workspace, id_sort_key
 if TYPE_CHECKING:
     import sqlite3
 
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
 
 FORMAT = 2  # 2: the portfolio's facts per file
 RACY_NS = 2_000_000_000
@@ -49,7 +49,8 @@ RACY_NS = 2_000_000_000
 _CODE = (
     "cache.py",
     "bulk.py",
-    "model.py",
+    "model/incident.py",
+    "model/enums.py",
     "yamlio.py",
     "yamlfast.py",
     "validation.py",
@@ -300,7 +301,7 @@ def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
     """Every incident, validated, or its problems; streamed (one in memory at a time)."""
     from pydantic import ValidationError
 
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
     from meptool.store import load
 
     tz = ws.tz
@@ -379,7 +380,7 @@ def config_facts(ws: Workspace) -> dict[str, Any]:
                 return facts
         except (OSError, ValueError, AttributeError):
             pass
-    from meptool.enums import Severity
+    from meptool.model.enums import Severity
 
     config = ws.config  # validates, with located errors
     facts = {

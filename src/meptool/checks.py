@@ -26,8 +26,8 @@ from meptool.check_patterns import (
     SCHEDULE,
     SECRET_RULES,
 )
-from meptool.enums import Agreement, Audience
-from meptool.model import Incident
+from meptool.model.enums import Agreement, Audience
+from meptool.model.incident import Incident
 
 BLOCK, WARN = "error", "warning"
 

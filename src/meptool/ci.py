@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meptool.enums import Severity
 from meptool.errors import InvalidFile, UsageError
+from meptool.model.enums import Severity
 
 if TYPE_CHECKING:
     from meptool.workspace import Workspace

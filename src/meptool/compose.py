@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from meptool.enums import ActionStatus, ActionType, Agreement, Audience, ContactKind, Status
 from meptool.errors import InputError
-from meptool.model import Communication, Contact, Incident
+from meptool.model.enums import ActionStatus, ActionType, Agreement, Audience, ContactKind, Status
+from meptool.model.incident import Communication, Contact, Incident
 from meptool.workspace import Workspace
 
 FIRST, FOLLOW_UP, RESOLUTION = "first", "follow-up", "resolution"

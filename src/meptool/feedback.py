@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from meptool import store
-from meptool.enums import EntryKind, Visibility
 from meptool.errors import UsageError
+from meptool.model.enums import EntryKind, Visibility
 from meptool.workspace import Workspace
 
 CSAT_RANGE = range(1, 6)

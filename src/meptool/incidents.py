@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meptool.enums import Severity, Status
 from meptool.errors import InvalidFile, Problem
+from meptool.model.enums import Severity, Status
 from meptool.workspace import Workspace
 
 if TYPE_CHECKING:
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
     from meptool.yamlio import Document
 
 
@@ -34,7 +34,7 @@ class OpenRequest:
 
 def build_incident(ws: Workspace, incident_id: str, req: OpenRequest) -> dict[str, Any]:
     """The data of a new incident: the request over the workspace defaults."""
-    from meptool.model import SCHEMA_VERSION
+    from meptool.model.incident import SCHEMA_VERSION
 
     cfg = ws.config
     now = ws.now()
@@ -182,9 +182,9 @@ class FileResult:
 
 def validate_file(ws: Workspace | None, path: Path) -> FileResult:
     """Validate one incident file (or `meptool.yaml`), with every located problem."""
-    from meptool.config import Config
     from meptool.errors import Problem
-    from meptool.model import Incident
+    from meptool.model.config import Config
+    from meptool.model.incident import Incident
     from meptool.store import read_bytes
     from meptool.validation import validate
     from meptool.workspace import CONFIG_NAME

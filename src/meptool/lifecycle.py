@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from meptool.enums import EntryKind, Language, Status, Visibility
 from meptool.errors import InputError
+from meptool.model.enums import EntryKind, Language, Status, Visibility
 
 if TYPE_CHECKING:
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
     from meptool.store import Editor
 
 ORDER = (Status.OPEN, Status.ACKNOWLEDGED, Status.MITIGATED, Status.RESOLVED, Status.CLOSED)

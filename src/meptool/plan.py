@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from meptool.enums import ActionStatus, ActionType, Agreement, EntryKind, Language
 from meptool.errors import NotFoundError
 from meptool.lifecycle import language
+from meptool.model.enums import ActionStatus, ActionType, Agreement, EntryKind, Language
 
 if TYPE_CHECKING:
-    from meptool.model import Action, Incident
+    from meptool.model.incident import Action, Incident
     from meptool.store import Editor
 
 TEXTS = {

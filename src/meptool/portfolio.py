@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from meptool import retro
-from meptool.enums import ActionStatus, Severity, Status
 from meptool.errors import InvalidFile
-from meptool.model import Incident
+from meptool.model.enums import ActionStatus, Severity, Status
+from meptool.model.incident import Incident
 
 UNOWNED = "—"
 

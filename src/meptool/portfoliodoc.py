@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from meptool import charts
-from meptool.enums import Severity
 from meptool.labels import LABELS, filters
+from meptool.model.enums import Severity
 from meptool.portfolio import UNOWNED, Portfolio, median
 from meptool.workspace import Workspace
 

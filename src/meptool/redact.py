@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from meptool.model import Incident
+from meptool.model.incident import Incident
 
 ROLE = {"fr": "l'équipe", "en": "our team"}
 # Name parts shorter than this are not replaced on their own ("Li", "Jo" are too often words).

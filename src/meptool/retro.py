@@ -10,8 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from meptool.enums import ActionStatus, Status
-from meptool.model import Action, Incident
+from meptool.model.enums import ActionStatus, Status
+from meptool.model.incident import Action, Incident
 
 UTC = dt.UTC
 STATUS_RANK = {s: i for i, s in enumerate(Status)}

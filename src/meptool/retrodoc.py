@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from meptool import retro
-from meptool.enums import Visibility
 from meptool.labels import LABELS, filters
-from meptool.model import Feedback, Incident, Person, ScheduleImpact
+from meptool.model.enums import Visibility
+from meptool.model.incident import Feedback, Incident, Person, ScheduleImpact
 from meptool.redact import ROLE, Redactor, team_names
 from meptool.workspace import Workspace
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from meptool.enums import Category, EntryKind, Language
 from meptool.lifecycle import language
+from meptool.model.enums import Category, EntryKind, Language
 
 if TYPE_CHECKING:
     from meptool.store import Editor

@@ -96,8 +96,8 @@ def init_workspace(
     timezone: str = "Europe/Paris",
 ) -> list[Path]:
     """Create a workspace at `path`; return the files written."""
-    from meptool.config import Config
-    from meptool.model import Incident
+    from meptool.model.config import Config
+    from meptool.model.incident import Incident
     from meptool.store import atomic_write
     from meptool.timeutil import zone
 
@@ -146,7 +146,7 @@ def init_workspace(
 
 def schema_text(model: type, kind: str) -> str:
     """JSON Schema text of a file model."""
-    from meptool.model import json_schema
+    from meptool.model.incident import json_schema
 
     schema = json_schema(model, f"urn:meptool:schema:{kind}:1")
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from meptool.checks import Finding
-from meptool.enums import CommStatus, EntryKind
 from meptool.errors import InputError
-from meptool.model import Communication, Incident
+from meptool.model.enums import CommStatus, EntryKind
+from meptool.model.incident import Communication, Incident
 from meptool.store import Snapshot
 from meptool.updates import check_comm, fingerprint, index, pick, resolve, state
 from meptool.workspace import Workspace

@@ -26,7 +26,7 @@ from meptool.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
 from meptool.yamlio import MAX_BYTES
 
 if TYPE_CHECKING:
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
 
 SCHEMA_HEADER = "# yaml-language-server: $schema=../../schemas/incident.schema.json\n"
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -47,7 +47,7 @@ def parse(raw: bytes | str, source: str, tz: dt.tzinfo) -> Incident:
     """Validate incident bytes; InvalidFile with every located problem."""
     from pydantic import ValidationError
 
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
     from meptool.validation import validate
     from meptool.yamlio import load, load_data
 

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
 
 TIMES = ("detected_at", "next_update_due", "last_sent_at", "opened_at")
 

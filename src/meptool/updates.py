@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from meptool.checks import Finding
-from meptool.enums import Audience, CommStatus, EntryKind, Language
 from meptool.errors import InputError, NotFoundError, UsageError
-from meptool.model import Communication, Incident
+from meptool.model.enums import Audience, CommStatus, EntryKind, Language
+from meptool.model.incident import Communication, Incident
 from meptool.workspace import Workspace
 
 FORMATS = ("eml", "md", "html", "txt")

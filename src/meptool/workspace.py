@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from meptool.errors import IncidentNotFound, UsageError, WorkspaceNotFound
 
 if TYPE_CHECKING:
-    from meptool.config import Config
+    from meptool.model.config import Config
 
 CONFIG_NAME = "meptool.yaml"
 INCIDENTS = "incidents"
@@ -60,7 +60,7 @@ class Workspace:
     @cached_property
     def config(self) -> Config:
         """`meptool.yaml`, validated (errors located)."""
-        from meptool.config import Config
+        from meptool.model.config import Config
         from meptool.validation import validate
         from meptool.yamlio import load_file
 

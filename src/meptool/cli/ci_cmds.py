@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from meptool.cli.common import open_workspace, settings
-from meptool.enums import Language, Severity
+from meptool.model.enums import Language, Severity
 
 if TYPE_CHECKING:
     from meptool.ci import Opened

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, group, open_workspace, settings
-from meptool.enums import Language, Severity, Status
+from meptool.model.enums import Language, Severity, Status
 
 if TYPE_CHECKING:
     from meptool.workspace import Workspace

@@ -14,7 +14,7 @@ from meptool.cli.prompts import (
     time_parser,
     yes_no,
 )
-from meptool.enums import (
+from meptool.model.enums import (
     SEVERITY_HELP,
     ActionStatus,
     ActionType,
@@ -27,7 +27,7 @@ from meptool.enums import (
 )
 
 if TYPE_CHECKING:
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
     from meptool.workspace import Workspace
 
 CATEGORY_HELP = {

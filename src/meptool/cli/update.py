@@ -15,7 +15,7 @@ from meptool.cli.common import (
     open_workspace,
     settings,
 )
-from meptool.enums import Audience, Language
+from meptool.model.enums import Audience, Language
 
 if TYPE_CHECKING:
     from meptool.checks import Finding

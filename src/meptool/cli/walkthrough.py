@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from meptool.cli.common import NoInputOpt, WorkspaceOpt, interactive, open_workspace, settings
-from meptool.enums import ActionStatus, ActionType, Agreement, Category, Status
+from meptool.model.enums import ActionStatus, ActionType, Agreement, Category, Status
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Incident ID, e.g. MEP-2026-001.")]
 
@@ -364,8 +364,8 @@ def status(
     Example:  meptool incident status MEP-2026-001 mitigated --text "Règle rétablie" --client
     """
     from meptool.cli.output import info
-    from meptool.enums import Visibility
     from meptool.lifecycle import move
+    from meptool.model.enums import Visibility
     from meptool.store import edit
 
     state = settings(ctx, workspace, no_input)

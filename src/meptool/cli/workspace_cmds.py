@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from meptool.cli.common import NoInputOpt, WorkspaceOpt
-from meptool.enums import Language
+from meptool.model.enums import Language
 
 
 def init(
@@ -65,8 +65,8 @@ def schema(
     Example:  meptool schema --output schemas/incident.schema.json
     """
     from meptool.cli.output import info
-    from meptool.config import Config
-    from meptool.model import Incident
+    from meptool.model.config import Config
+    from meptool.model.incident import Incident
     from meptool.scaffold import schema_text
 
     text = schema_text(Config, "meptool") if config else schema_text(Incident, "incident")

@@ -22,7 +22,7 @@ from pydantic import (
     ValidationInfo,
 )
 
-from meptool.enums import (
+from meptool.model.enums import (
     ActionStatus,
     ActionType,
     Agreement,

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator
 
-from meptool.enums import Language, Severity
-from meptool.model import Client, Email, Line, Model, Person, Text
+from meptool.model.enums import Language, Severity
+from meptool.model.incident import Client, Email, Line, Model, Person, Text
 from meptool.timeutil import parse_duration, zone
 
 DEFAULT_CADENCE = {Severity.CRITICAL: "2h", Severity.MAJOR: "4h", Severity.MINOR: "1d"}
