@@ -50,8 +50,8 @@ FLOORS = [
 ]
 ITER = """
 import sys
-from meptool.store import iter_incidents
-from meptool.workspace import Workspace
+from meptool.files.store import iter_incidents
+from meptool.files.workspace import Workspace
 n = sum(1 for _ in iter_incidents(Workspace.find(sys.argv[1])))
 """
 

@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from meptool import store
+from meptool.files import store
+from meptool.files.workspace import Workspace
 from meptool.sending import interrupted_note
 from meptool.updates import fingerprint
-from meptool.workspace import Workspace
 from updates_helpers import ID, set_smtp
 
 ROUNDS = int(os.environ.get("MEPTOOL_CRASH_ROUNDS", "1"))

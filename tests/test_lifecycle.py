@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from meptool.errors import InputError
+from meptool.files.store import load
+from meptool.files.workspace import Workspace
 from meptool.lifecycle import allowed_moves, check_move, draft_statement
 from meptool.model.enums import EntryKind, Language, Status, Visibility
 from meptool.model.incident import Incident
-from meptool.store import load
-from meptool.workspace import Workspace
 
 ID = "MEP-2026-001"
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from gen import CLIENTS, generate
-from meptool import portfolio, retro, store
+from meptool import portfolio, retro
+from meptool.files import store
+from meptool.files.workspace import Workspace
 from meptool.model.incident import Incident
-from meptool.workspace import Workspace
 
 COUNT = 300
 

@@ -14,10 +14,10 @@ import pytest
 
 from meptool.cli.prompts import Step, ask, number
 from meptool.errors import Interrupted, UsageError
+from meptool.files.store import load
+from meptool.files.workspace import Workspace
 from meptool.model.enums import Category, EntryKind, Severity, Status, Visibility
 from meptool.model.incident import Incident
-from meptool.store import load
-from meptool.workspace import Workspace
 
 ID = "MEP-2026-001"
 MEPTOOL = str(Path(sys.executable).parent / "meptool")

@@ -22,7 +22,7 @@ from meptool.errors import InvalidFile, UsageError
 from meptool.model.enums import Severity
 
 if TYPE_CHECKING:
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 GITHUB = "github-actions"
 GITLAB = "gitlab-ci"
@@ -265,7 +265,7 @@ def severity_of(run: Run, given: Severity | None) -> Severity:
 
 def find_run(ws: Workspace, provider: str, run_id: str) -> tuple[str, Path] | None:
     """The incident this run already opened, if any (same provider and run, any attempt)."""
-    from meptool.store import parse, read_bytes
+    from meptool.files.store import parse, read_bytes
 
     needle = run_id.encode("utf-8")
     for path in ws.incident_files():
@@ -332,8 +332,8 @@ def open_for_run(
     The search and the creation happen under the workspace's `ids` lock, so two
     jobs of the same run racing each other still open one incident.
     """
+    from meptool.files.store import create_once
     from meptool.incidents import OpenRequest, build_incident
-    from meptool.store import create_once
     from meptool.values import parse_time
 
     sev = severity_of(run, severity)
@@ -365,7 +365,7 @@ def open_for_run(
         ws, lambda new_id: build_incident(ws, new_id, req), find=find
     )
     if not created:
-        from meptool.store import load
+        from meptool.files.store import load
 
         existing = load(ws, path)
         return Opened(incident_id, path, False, existing.title, existing.severity, run)

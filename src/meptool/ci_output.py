@@ -237,7 +237,7 @@ def write_dotenv(path: str | Path, values: Mapping[str, str]) -> None:
 
     GitLab's dotenv format has no quoting of spaces or newlines: such a value is refused.
     """
-    from meptool.store import atomic_write
+    from meptool.files.store import atomic_write
 
     target = Path(path)
     for key, value in values.items():

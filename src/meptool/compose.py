@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meptool.errors import InputError
+from meptool.files.workspace import Workspace
 from meptool.model.enums import ActionStatus, ActionType, Agreement, Audience, ContactKind, Status
 from meptool.model.incident import Communication, Contact, Incident
-from meptool.workspace import Workspace
 
 FIRST, FOLLOW_UP, RESOLUTION = "first", "follow-up", "resolution"
 KINDS = (FIRST, FOLLOW_UP, RESOLUTION)

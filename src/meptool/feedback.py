@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from meptool import store
 from meptool.errors import UsageError
+from meptool.files import store
+from meptool.files.workspace import Workspace
 from meptool.model.enums import EntryKind, Visibility
-from meptool.workspace import Workspace
 
 CSAT_RANGE = range(1, 6)
 

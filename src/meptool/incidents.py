@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool.errors import InvalidFile, Problem
+from meptool.files.workspace import Workspace
 from meptool.model.enums import Severity, Status
-from meptool.workspace import Workspace
 
 if TYPE_CHECKING:
+    from meptool.files.yamlio import Document
     from meptool.model.incident import Incident
-    from meptool.yamlio import Document
 
 
 @dataclass
@@ -75,7 +75,7 @@ def build_incident(ws: Workspace, incident_id: str, req: OpenRequest) -> dict[st
 
 def open_incident(ws: Workspace, req: OpenRequest) -> tuple[str, Path]:
     """Create the incident file; return its ID and path."""
-    from meptool.store import create
+    from meptool.files.store import create
 
     return create(ws, lambda incident_id: build_incident(ws, incident_id, req))
 
@@ -149,9 +149,9 @@ def list_rows(
 ) -> tuple[list[Row], list[InvalidFile]]:
     """Rows for `incident list`, filtered; and the files that did not validate.
 
-    Served from summaries (`meptool.cache`): no Pydantic when no file changed.
+    Served from summaries (`meptool.files.cache`): no Pydantic when no file changed.
     """
-    from meptool.cache import summaries
+    from meptool.files.cache import summaries
 
     now = ws.now()
     rows: list[Row] = []
@@ -183,12 +183,12 @@ class FileResult:
 def validate_file(ws: Workspace | None, path: Path) -> FileResult:
     """Validate one incident file (or `meptool.yaml`), with every located problem."""
     from meptool.errors import Problem
+    from meptool.files.store import read_bytes
+    from meptool.files.validation import validate
+    from meptool.files.workspace import CONFIG_NAME
+    from meptool.files.yamlio import load
     from meptool.model.config import Config
     from meptool.model.incident import Incident
-    from meptool.store import read_bytes
-    from meptool.validation import validate
-    from meptool.workspace import CONFIG_NAME
-    from meptool.yamlio import load
 
     shown = ws.display(path) if ws else str(path)
     tz = ws.tz if ws else dt.UTC
@@ -228,14 +228,14 @@ def folder_problem(doc: Document, path: Path, incident: Incident, shown: str) ->
 def validate_files(ws: Workspace | None, paths: list[Path]) -> list[FileResult]:
     """Validate the given files, or the whole workspace (config and incidents) when none.
 
-    The whole workspace is checked through the cache (`meptool.cache`): only
+    The whole workspace is checked through the cache (`meptool.files.cache`): only
     files changed since the last run are parsed again, and cached problems are
     reported exactly as a fresh parse reports them.
     """
     if not paths:
         if ws is None:  # pragma: no cover - callers open the workspace first
             return []
-        from meptool.cache import validation
+        from meptool.files.cache import validation
 
         results = [_config_result(ws)]
         results += [FileResult(ws.display(p), problems) for p, problems in validation(ws)]
@@ -256,7 +256,7 @@ def _config_result(ws: Workspace) -> FileResult:
 def _owner(path: Path, cache: dict[Path, Workspace | None]) -> Workspace | None:
     """The workspace a file lives in (for its timezone), found from the file's own
     parents: pre-commit runs from the repository root, often outside the workspace."""
-    from meptool.workspace import CONFIG_NAME
+    from meptool.files.workspace import CONFIG_NAME
 
     folder = path.absolute().parent
     if folder not in cache:

@@ -15,8 +15,8 @@ from meptool.errors import InputError
 from meptool.model.enums import EntryKind, Language, Status, Visibility
 
 if TYPE_CHECKING:
+    from meptool.files.store import Editor
     from meptool.model.incident import Incident
-    from meptool.store import Editor
 
 ORDER = (Status.OPEN, Status.ACKNOWLEDGED, Status.MITIGATED, Status.RESOLVED, Status.CLOSED)
 

@@ -15,8 +15,8 @@ from meptool.lifecycle import language
 from meptool.model.enums import ActionStatus, ActionType, Agreement, EntryKind, Language
 
 if TYPE_CHECKING:
+    from meptool.files.store import Editor
     from meptool.model.incident import Action, Incident
-    from meptool.store import Editor
 
 TEXTS = {
     Language.FR: {

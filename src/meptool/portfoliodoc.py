@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from meptool import charts
+from meptool.files.workspace import Workspace
 from meptool.labels import LABELS, filters
 from meptool.model.enums import Severity
 from meptool.portfolio import UNOWNED, Portfolio, median
-from meptool.workspace import Workspace
 
 TOP_ESCAPES = 10
 TOP_CLIENTS = 8

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from meptool.errors import InputError
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
 
 if TYPE_CHECKING:
     from jinja2 import Environment

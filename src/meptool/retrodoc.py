@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from meptool import retro
+from meptool.files.workspace import Workspace
 from meptool.labels import LABELS, filters
 from meptool.model.enums import Visibility
 from meptool.model.incident import Feedback, Incident, Person, ScheduleImpact
 from meptool.redact import ROLE, Redactor, team_names
-from meptool.workspace import Workspace
 
 AUDIENCES = ("team", "client")
 FORMATS = ("md", "html")

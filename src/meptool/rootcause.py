@@ -9,7 +9,7 @@ from meptool.lifecycle import language
 from meptool.model.enums import Category, EntryKind, Language
 
 if TYPE_CHECKING:
-    from meptool.store import Editor
+    from meptool.files.store import Editor
 
 TEXTS = {
     Language.FR: "Cause racine consignée : {summary}",

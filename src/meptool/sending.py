@@ -24,11 +24,11 @@ from typing import Any
 
 from meptool.checks import Finding
 from meptool.errors import InputError
+from meptool.files.store import Snapshot
+from meptool.files.workspace import Workspace
 from meptool.model.enums import CommStatus, EntryKind
 from meptool.model.incident import Communication, Incident
-from meptool.store import Snapshot
 from meptool.updates import check_comm, fingerprint, index, pick, resolve, state
-from meptool.workspace import Workspace
 
 
 @dataclass
@@ -65,7 +65,8 @@ def prepare(
     ws: Workspace, incident_id: str, *, seq: int | None, force: bool, resend: bool = False
 ) -> Preview:
     """Every refusal of SPEC.md 4 before anything leaves: unsent, approved, unchanged, clean."""
-    from meptool import mail, store
+    from meptool import mail
+    from meptool.files import store
 
     incident, snapshot = store.read(ws, incident_id)
     comm = pick(incident, seq)
@@ -161,7 +162,8 @@ def smtp_settings(ws: Workspace) -> Any:
 
 def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
     """Send the previewed message and log it; nothing is written when sending fails."""
-    from meptool import mail, store
+    from meptool import mail
+    from meptool.files import store
 
     settings = smtp_settings(ws)
     incident = preview.incident
@@ -213,7 +215,7 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
 
 
 def _write_note(path: Path, content: dict[str, str]) -> None:
-    from meptool.store import atomic_write
+    from meptool.files.store import atomic_write
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps(content, ensure_ascii=False).encode("utf-8"))
@@ -285,7 +287,7 @@ class ListRow:
 
 def list_updates(ws: Workspace, incident_id: str) -> list[ListRow]:
     """Every update of an incident, with its status as it stands on disk."""
-    from meptool import store
+    from meptool.files import store
 
     incident, _ = store.read(ws, incident_id)
     return [

@@ -20,7 +20,7 @@ from meptool.errors import InputError
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 AUTOESCAPE_EXTENSIONS = ("html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.j2", "svg.j2")
 # A custom template is code someone else may have written: besides the sandbox

@@ -18,9 +18,9 @@ from typing import Any
 
 from meptool.checks import Finding
 from meptool.errors import InputError, NotFoundError, UsageError
+from meptool.files.workspace import Workspace
 from meptool.model.enums import Audience, CommStatus, EntryKind, Language
 from meptool.model.incident import Communication, Incident
-from meptool.workspace import Workspace
 
 FORMATS = ("eml", "md", "html", "txt")
 DEFAULT_FORMATS = ("eml", "md")
@@ -121,7 +121,7 @@ def draft(
     force: bool = False,
 ) -> DraftResult:
     """Render the next update, write its files and log it (unless `output` is '-')."""
-    from meptool import store
+    from meptool.files import store
 
     formats = formats or list(DEFAULT_FORMATS)
     if output == "-":
@@ -278,7 +278,7 @@ def _targets(
     output: str | None,
     force: bool,
 ) -> list[Path]:
-    from meptool.outputs import own_path, user_output
+    from meptool.files.outputs import own_path, user_output
 
     names = [file_name(seq, audience, language, f) for f in formats]
     if output is None:
@@ -337,8 +337,8 @@ def check_comm(ws: Workspace, incident: Incident, comm: Communication) -> list[F
 
 def check_target(ws: Workspace, target: str, seq: int | None = None) -> list[Finding]:
     """`update check ID|FILE`: the latest (or `seq`) update of an incident, or one file."""
-    from meptool import store
-    from meptool.workspace import ID_RE
+    from meptool.files import store
+    from meptool.files.workspace import ID_RE
 
     if ID_RE.match(target):
         incident, _ = store.read(ws, target)
@@ -375,7 +375,7 @@ def approve(
     ws: Workspace, incident_id: str, *, by: str, seq: int | None = None
 ) -> tuple[Communication, list[Finding]]:
     """Record who approved which bytes of the draft, and when."""
-    from meptool import store
+    from meptool.files import store
 
     by = " ".join(by.split())
     if not by:

@@ -11,7 +11,7 @@ from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, group, open_wo
 from meptool.model.enums import Language, Severity, Status
 
 if TYPE_CHECKING:
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 app = group("Open, follow and check incidents.")
 
@@ -152,8 +152,8 @@ def open_(
     if walk:
         from meptool.cli.output import err_console
         from meptool.cli.views import incident_lines
+        from meptool.files.store import load
         from meptool.incidents import update_due
-        from meptool.store import load
 
         incident = load(ws, path)
         due = update_due(ws, incident)
@@ -245,8 +245,8 @@ def show(
     """
     from meptool.cli.output import console, print_json
     from meptool.cli.views import incident_lines
+    from meptool.files.store import read
     from meptool.incidents import update_due
-    from meptool.store import read
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)

@@ -27,8 +27,8 @@ from meptool.model.enums import (
 )
 
 if TYPE_CHECKING:
+    from meptool.files.workspace import Workspace
     from meptool.model.incident import Incident
-    from meptool.workspace import Workspace
 
 CATEGORY_HELP = {
     Category.TESTING: "a test was missing or did not cover the case",

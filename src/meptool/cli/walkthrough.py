@@ -40,8 +40,8 @@ def ack(
     from meptool.cli.prompts import ask
     from meptool.cli.steps import ack_steps
     from meptool.cli.views import when
+    from meptool.files.store import edit, read
     from meptool.lifecycle import acknowledge, draft_statement
-    from meptool.store import edit, read
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -91,8 +91,8 @@ def note(
     from meptool.cli.output import info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import note_steps
+    from meptool.files.store import edit, read
     from meptool.lifecycle import add_note
-    from meptool.store import edit, read
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -142,8 +142,8 @@ def rootcause(
     from meptool.cli.output import info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import rootcause_steps
+    from meptool.files.store import edit, read
     from meptool.rootcause import Findings, record
-    from meptool.store import edit, read
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -220,8 +220,8 @@ def plan(
     from meptool.cli.prompts import ask
     from meptool.cli.steps import plan_steps
     from meptool.errors import UsageError
+    from meptool.files.store import edit, read
     from meptool.plan import NewAction, Schedule, add_actions, set_schedule
-    from meptool.store import edit, read
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -321,8 +321,8 @@ def action(
     from meptool.cli.output import info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import action_steps
+    from meptool.files.store import edit, read
     from meptool.plan import set_action_status
-    from meptool.store import edit, read
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -364,9 +364,9 @@ def status(
     Example:  meptool incident status MEP-2026-001 mitigated --text "Règle rétablie" --client
     """
     from meptool.cli.output import info
+    from meptool.files.store import edit
     from meptool.lifecycle import move
     from meptool.model.enums import Visibility
-    from meptool.store import edit
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)

@@ -60,9 +60,9 @@ class Workspace:
     @cached_property
     def config(self) -> Config:
         """`meptool.yaml`, validated (errors located)."""
+        from meptool.files.validation import validate
+        from meptool.files.yamlio import load_file
         from meptool.model.config import Config
-        from meptool.validation import validate
-        from meptool.yamlio import load_file
 
         doc = load_file(self.config_path, self.display(self.config_path))
         return validate(doc, Config)
@@ -99,7 +99,7 @@ class Workspace:
     @cached_property
     def facts(self) -> dict[str, Any]:
         """Time zone and update cadence, without Pydantic when `meptool.yaml` is unchanged."""
-        from meptool.cache import config_facts
+        from meptool.files.cache import config_facts
 
         return config_facts(self)
 
@@ -130,12 +130,12 @@ class Workspace:
         """The folder of an incident; the ID is checked so it cannot escape the workspace.
 
         A folder that is a symlink out of the workspace is refused too (see
-        `meptool.outputs`): meptool writes drafts and reports in it.
+        `meptool.files.outputs`): meptool writes drafts and reports in it.
         """
         check_id(incident_id)
         folder = self.incidents_dir / incident_id
         if folder.is_symlink():
-            from meptool.outputs import own_path
+            from meptool.files.outputs import own_path
 
             own_path(self.root, folder / INCIDENT_FILE, self.display(folder))
         return folder
@@ -144,7 +144,7 @@ class Workspace:
         """`incidents/<ID>/incident.yaml`; IncidentNotFound when absent."""
         path = self.incident_dir(incident_id) / INCIDENT_FILE
         if path.is_symlink():
-            from meptool.outputs import own_path
+            from meptool.files.outputs import own_path
 
             own_path(self.root, path, self.display(path))
         if must_exist and not path.is_file():

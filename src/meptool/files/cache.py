@@ -17,7 +17,7 @@ read is not cached at all (its mtime could hide a second write, as git's
 working without it, never a crash or a wrong result.
 
 Many changed files are parsed across cores, with the garbage collector paused
-(`meptool.bulk`).
+(`meptool.files.bulk`).
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool import __version__
-from meptool.bulk import Key, analyse_many, crc, stat_key
 from meptool.errors import InvalidFile, MeptoolError, Problem
-from meptool.workspace import ID_RE, INCIDENT_FILE, Workspace, id_sort_key
+from meptool.files.bulk import Key, analyse_many, crc, stat_key
+from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, id_sort_key
 
 if TYPE_CHECKING:
     import sqlite3
@@ -47,13 +47,13 @@ FORMAT = 2  # 2: the portfolio's facts per file
 RACY_NS = 2_000_000_000
 # Modules whose code decides what a file parses to: editing one invalidates the cache.
 _CODE = (
-    "cache.py",
-    "bulk.py",
     "model/incident.py",
     "model/enums.py",
-    "yamlio.py",
-    "yamlfast.py",
-    "validation.py",
+    "files/cache.py",
+    "files/bulk.py",
+    "files/yamlio.py",
+    "files/yamlfast.py",
+    "files/validation.py",
     "summary.py",
     "portfolio.py",
     "retro.py",
@@ -73,7 +73,7 @@ def enabled() -> bool:
 
 def fingerprint() -> str:
     """meptool's version, the cache format, Python, and the code that validates."""
-    here = Path(__file__).parent
+    here = Path(__file__).resolve().parents[1]
     parts = [__version__, str(FORMAT), f"{sys.version_info[0]}.{sys.version_info[1]}"]
     for name in _CODE:
         try:
@@ -159,7 +159,7 @@ class Index:
                     (found[4] == 1 and summary and data and facts) or (found[4] == 0 and problems)
                 ):
                     return Row(bool(found[4]), summary, data, problems, extra, facts)
-        from meptool import bulk
+        from meptool.files import bulk
 
         return _row(bulk.analyse(path, self.ws.tz, key))
 
@@ -301,8 +301,8 @@ def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
     """Every incident, validated, or its problems; streamed (one in memory at a time)."""
     from pydantic import ValidationError
 
+    from meptool.files.store import load
     from meptool.model.incident import Incident
-    from meptool.store import load
 
     tz = ws.tz
     context = {"tz": tz}
@@ -335,8 +335,8 @@ def portfolio_facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | Inva
         if isinstance(found, dict):
             yield path, found
             continue
+        from meptool.files.store import load
         from meptool.portfolio import facts
-        from meptool.store import load
 
         try:  # a row that does not load back: read the file itself
             yield path, facts(load(ws, path))

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from meptool.errors import UsageError
-from meptool.workspace import CONFIG_NAME, INCIDENTS, SCHEMAS, STATE
+from meptool.files.workspace import CONFIG_NAME, INCIDENTS, SCHEMAS, STATE
 
 CONFIG_TEMPLATE = """\
 # yaml-language-server: $schema=schemas/meptool.schema.json
@@ -96,9 +96,9 @@ def init_workspace(
     timezone: str = "Europe/Paris",
 ) -> list[Path]:
     """Create a workspace at `path`; return the files written."""
+    from meptool.files.store import atomic_write
     from meptool.model.config import Config
     from meptool.model.incident import Incident
-    from meptool.store import atomic_write
     from meptool.timeutil import zone
 
     config_path = path / CONFIG_NAME

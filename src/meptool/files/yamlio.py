@@ -8,11 +8,11 @@ oversized input and deep nesting are refused. Plain scalars are resolved with
 YAML 1.1 rules (what PyYAML and many tools do) and remembered, so that a `no`
 or `012345` meant as text is reported instead of silently converted.
 
-Writing lives next door in `meptool.yamledit`: new files are rendered in
+Writing lives next door in `meptool.files.yamledit`: new files are rendered in
 block style and existing ones changed by targeted text edits that keep a
 person's comments, key order, quoting and blank lines; the ruamel.yaml
 round-trip helpers here serve as its checked fallback (imported only then).
-A quick loop without positions (`meptool.yamlfast`) serves valid files;
+A quick loop without positions (`meptool.files.yamlfast`) serves valid files;
 positions are built only when a file has problems or is being edited.
 """
 
@@ -228,7 +228,7 @@ def load(raw: bytes | str, source: str, *, spans: bool = False) -> Document:
     text = decode(raw, source) if isinstance(raw, bytes) else raw
     if len(text) > MAX_BYTES:
         raise _fail(source, 1, 1, f"file is over {MAX_BYTES:,} characters (1 MiB)")
-    from meptool.yamlfast import fast_load
+    from meptool.files.yamlfast import fast_load
 
     found = None if spans else fast_load(text, source, _loader_class())
     if found is not None:
@@ -494,7 +494,7 @@ def load_data(raw: bytes | str) -> dict[str, Any] | None:
     proves it over the example and generated files); when it is None, or the
     data does not validate, callers use `load` for located problems.
     """
-    from meptool.yamlfast import fast_data
+    from meptool.files.yamlfast import fast_data
 
     try:
         text = decode(raw, "") if isinstance(raw, bytes) else raw

@@ -1,4 +1,4 @@
-"""The quick paths of `meptool.yamlio`: one tight loop over the C parser's events.
+"""The quick paths of `meptool.files.yamlio`: one tight loop over the C parser's events.
 
 They handle the common case — a valid, plain file — and give up (None) on
 anything else: aliases, anchors, tags, duplicate keys, deep nesting, long
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meptool.yamlio import MAX_DEPTH, MAX_SCALAR_CHARS, Document, Mark, Path_, plain_scalar
+from meptool.files.yamlio import MAX_DEPTH, MAX_SCALAR_CHARS, Document, Mark, Path_, plain_scalar
 
 
 def fast_load(text: str, source: str, loader_class: Any) -> Document | None:

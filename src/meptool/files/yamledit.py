@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meptool.errors import InputError, InvalidFile
-from meptool.yamlio import (
+from meptool.files.yamlio import (
     Document,
     Path_,
     Span,
@@ -359,7 +359,7 @@ def edit_text(text: str, ops: list[Op], order: tuple[str, ...] = ()) -> str:
 
 
 def _round_trip(text: str, ops: list[Op]) -> str:
-    from meptool.yamlio import rt_dump, rt_load, rt_value
+    from meptool.files.yamlio import rt_dump, rt_load, rt_value
 
     doc = rt_load(text)
     for op, path, value in ops:

@@ -1,4 +1,4 @@
-"""Turning incident files into cache rows, many at a time (see `meptool.cache`).
+"""Turning incident files into cache rows, many at a time (see `meptool.files.cache`).
 
 Runs in worker processes too: many changed files are parsed across cores, in
 chunks, with the garbage collector paused (parsed data holds no cycles).
@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool.errors import InvalidFile, Problem
-from meptool.workspace import INCIDENT_FILE
+from meptool.files.workspace import INCIDENT_FILE
 
 if TYPE_CHECKING:
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 PARALLEL_MIN = 300  # below this many changed files, one process is quicker than a pool
 CHUNK = 250
@@ -68,13 +68,13 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
     """One cache row: (name, key…, ok, summary, data, problems, extra, facts, crc)."""
     from pydantic import ValidationError
 
+    from meptool.files.store import read_bytes
+    from meptool.files.validation import validate
+    from meptool.files.yamlio import load, load_data
     from meptool.incidents import folder_problem
     from meptool.model.incident import Incident
     from meptool.portfolio import facts as portfolio_facts
-    from meptool.store import read_bytes
     from meptool.summary import summarize
-    from meptool.validation import validate
-    from meptool.yamlio import load, load_data
 
     summary = data = problems = extra = facts = None
     try:
@@ -171,7 +171,11 @@ def analyse_many(ws: Workspace, items: list[tuple[Path, Key]]) -> Iterator[tuple
     from concurrent.futures import ProcessPoolExecutor
 
     # Imported (and the model's validator built) once here, so forked workers share it.
-    from meptool import incidents, portfolio, store, summary, validation  # noqa: F401
+    from meptool import incidents, portfolio, summary  # noqa: F401
+    from meptool.files import (
+        store,  # noqa: F401
+        validation,  # noqa: F401
+    )
     from meptool.model import incident as model  # noqa: F401
 
     tz_name = getattr(tz, "key", None) or "UTC"

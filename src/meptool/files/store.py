@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool.errors import ConflictError, InputError, InvalidFile, LockedError
-from meptool.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
-from meptool.yamlio import MAX_BYTES
+from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
+from meptool.files.yamlio import MAX_BYTES
 
 if TYPE_CHECKING:
     from meptool.model.incident import Incident
@@ -47,9 +47,9 @@ def parse(raw: bytes | str, source: str, tz: dt.tzinfo) -> Incident:
     """Validate incident bytes; InvalidFile with every located problem."""
     from pydantic import ValidationError
 
+    from meptool.files.validation import validate
+    from meptool.files.yamlio import load, load_data
     from meptool.model.incident import Incident
-    from meptool.validation import validate
-    from meptool.yamlio import load, load_data
 
     data = load_data(raw)  # quick, without positions; they are only needed for problems
     if data is not None:
@@ -84,10 +84,10 @@ def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile
     """Every incident of the workspace, or the problems of the ones that do not validate.
 
     Streamed (one incident in memory at a time) from the cache of parsed files
-    (`meptool.cache`): only files changed since the last run are parsed again,
+    (`meptool.files.cache`): only files changed since the last run are parsed again,
     across processes when there are many.
     """
-    from meptool.cache import incidents
+    from meptool.files.cache import incidents
 
     yield from incidents(ws)
 
@@ -233,7 +233,7 @@ def create_once(
 
 def write_new(ws: Workspace, path: Path, data: dict[str, Any]) -> Incident:
     """Write a new incident file after checking it is valid."""
-    from meptool.yamledit import render
+    from meptool.files.yamledit import render
 
     text = SCHEMA_HEADER + render(plain(data))
     incident = parse(text, ws.display(path), ws.tz)
@@ -246,7 +246,7 @@ class Editor:
     """The changes a command makes to an incident file, written on exit.
 
     Changes are recorded as operations and applied as targeted text edits
-    (`meptool.yamledit`), so everything a person wrote around them survives.
+    (`meptool.files.yamledit`), so everything a person wrote around them survives.
     """
 
     ws: Workspace
@@ -296,7 +296,7 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
     `expected` is what the caller read before (e.g. before prompting): if the
     file changed since, nothing is written and ConflictError (exit 4) is raised.
     """
-    from meptool.yamledit import edit_text
+    from meptool.files.yamledit import edit_text
 
     check_id(incident_id)
     path = ws.incident_path(incident_id)
