@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
-from meptool import portfolio, retro
+from meptool import portfolio
 from meptool.errors import InvalidFile
 from meptool.files import bulk, cache, yamlfast, yamlio
 from meptool.files.store import iter_incidents
 from meptool.files.workspace import Workspace
-from meptool.incidents import list_rows, validate_files
+from meptool.incident import timing as retro
+from meptool.incident.registry import list_rows, validate_files
 from meptool.model.enums import ActionStatus, Status
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))

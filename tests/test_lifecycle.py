@@ -9,7 +9,7 @@ import pytest
 from meptool.errors import InputError
 from meptool.files.store import load
 from meptool.files.workspace import Workspace
-from meptool.lifecycle import allowed_moves, check_move, draft_statement
+from meptool.incident.lifecycle import allowed_moves, check_move, draft_statement
 from meptool.model.enums import EntryKind, Language, Status, Visibility
 from meptool.model.incident import Incident
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from meptool import retro
+from meptool.incident import timing as retro
 from meptool.model.incident import Incident
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -333,7 +333,7 @@ def open_for_run(
     jobs of the same run racing each other still open one incident.
     """
     from meptool.files.store import create_once
-    from meptool.incidents import OpenRequest, build_incident
+    from meptool.incident.registry import OpenRequest, build_incident
     from meptool.values import parse_time
 
     sev = severity_of(run, severity)

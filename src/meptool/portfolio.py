@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from meptool import retro
 from meptool.errors import InvalidFile
+from meptool.incident import timing as retro
 from meptool.model.enums import ActionStatus, Severity, Status
 from meptool.model.incident import Incident
 

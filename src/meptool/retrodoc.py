@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from meptool import retro
 from meptool.files.workspace import Workspace
+from meptool.incident import timing as retro
+from meptool.incident.redact import ROLE, Redactor, team_names
 from meptool.labels import LABELS, filters
 from meptool.model.enums import Visibility
 from meptool.model.incident import Feedback, Incident, Person, ScheduleImpact
-from meptool.redact import ROLE, Redactor, team_names
 
 AUDIENCES = ("team", "client")
 FORMATS = ("md", "html")

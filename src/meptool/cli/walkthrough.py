@@ -41,7 +41,7 @@ def ack(
     from meptool.cli.steps import ack_steps
     from meptool.cli.views import when
     from meptool.files.store import edit, read
-    from meptool.lifecycle import acknowledge, draft_statement
+    from meptool.incident.lifecycle import acknowledge, draft_statement
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -92,7 +92,7 @@ def note(
     from meptool.cli.prompts import ask
     from meptool.cli.steps import note_steps
     from meptool.files.store import edit, read
-    from meptool.lifecycle import add_note
+    from meptool.incident.lifecycle import add_note
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -143,7 +143,7 @@ def rootcause(
     from meptool.cli.prompts import ask
     from meptool.cli.steps import rootcause_steps
     from meptool.files.store import edit, read
-    from meptool.rootcause import Findings, record
+    from meptool.incident.rootcause import Findings, record
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -221,7 +221,7 @@ def plan(
     from meptool.cli.steps import plan_steps
     from meptool.errors import UsageError
     from meptool.files.store import edit, read
-    from meptool.plan import NewAction, Schedule, add_actions, set_schedule
+    from meptool.incident.plan import NewAction, Schedule, add_actions, set_schedule
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -282,7 +282,7 @@ def _show_plan(incident: Any) -> None:
     """The plan as it stands: each action, the total effort and the new date, stated."""
     from meptool.cli.output import echo
     from meptool.cli.views import when
-    from meptool.plan import total_effort
+    from meptool.incident.plan import total_effort
 
     for a in incident.corrective_plan:
         seen = "client-visible" if a.client_visible else "internal"
@@ -322,7 +322,7 @@ def action(
     from meptool.cli.prompts import ask
     from meptool.cli.steps import action_steps
     from meptool.files.store import edit, read
-    from meptool.plan import set_action_status
+    from meptool.incident.plan import set_action_status
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -365,7 +365,7 @@ def status(
     """
     from meptool.cli.output import info
     from meptool.files.store import edit
-    from meptool.lifecycle import move
+    from meptool.incident.lifecycle import move
     from meptool.model.enums import Visibility
 
     state = settings(ctx, workspace, no_input)

@@ -71,10 +71,10 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
     from meptool.files.store import read_bytes
     from meptool.files.validation import validate
     from meptool.files.yamlio import load, load_data
-    from meptool.incidents import folder_problem
+    from meptool.incident.registry import folder_problem
+    from meptool.incident.summary import summarize
     from meptool.model.incident import Incident
     from meptool.portfolio import facts as portfolio_facts
-    from meptool.summary import summarize
 
     summary = data = problems = extra = facts = None
     try:
@@ -171,11 +171,13 @@ def analyse_many(ws: Workspace, items: list[tuple[Path, Key]]) -> Iterator[tuple
     from concurrent.futures import ProcessPoolExecutor
 
     # Imported (and the model's validator built) once here, so forked workers share it.
-    from meptool import incidents, portfolio, summary  # noqa: F401
+    from meptool import portfolio  # noqa: F401
     from meptool.files import (
         store,  # noqa: F401
         validation,  # noqa: F401
     )
+    from meptool.incident import registry as incidents  # noqa: F401
+    from meptool.incident import summary  # noqa: F401
     from meptool.model import incident as model  # noqa: F401
 
     tz_name = getattr(tz, "key", None) or "UTC"

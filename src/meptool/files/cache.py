@@ -54,9 +54,9 @@ _CODE = (
     "files/yamlio.py",
     "files/yamlfast.py",
     "files/validation.py",
-    "summary.py",
+    "incident/summary.py",
     "portfolio.py",
-    "retro.py",
+    "incident/timing.py",
     "__init__.py",
 )
 
@@ -287,8 +287,8 @@ def _rows(ws: Workspace) -> Iterator[tuple[Path, Row]]:
 
 
 def summaries(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
-    """The summary of every incident (see `meptool.summary`), or its problems: no Pydantic."""
-    from meptool.summary import revive
+    """Every incident's summary (`meptool.incident.summary`), or its problems: no Pydantic."""
+    from meptool.incident.summary import revive
 
     for path, row in _rows(ws):
         if row.ok and row.summary:

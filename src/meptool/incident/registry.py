@@ -86,7 +86,7 @@ def update_due(ws: Workspace, incident: Incident) -> dt.datetime | None:
     The promise recorded in `next_update_due` wins; otherwise the severity's
     cadence runs from the last update sent, else from detection.
     """
-    from meptool.summary import next_update_due, summarize
+    from meptool.incident.summary import next_update_due, summarize
 
     return next_update_due(summarize(incident), ws.cadence(incident.severity))
 
@@ -123,8 +123,8 @@ class Row:
 
 
 def summary_row(ws: Workspace, path: Path, summary: dict[str, Any], now: dt.datetime) -> Row:
-    """The list line of an incident's summary (see `meptool.summary`)."""
-    from meptool.summary import next_update_due
+    """The list line of an incident's summary (see `meptool.incident.summary`)."""
+    from meptool.incident.summary import next_update_due
 
     due = next_update_due(summary, ws.cadence(summary["severity"]))
     return Row(

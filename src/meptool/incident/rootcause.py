@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from meptool.lifecycle import language
+from meptool.incident.lifecycle import language
 from meptool.model.enums import Category, EntryKind, Language
 
 if TYPE_CHECKING:

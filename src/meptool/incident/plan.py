@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from meptool.errors import NotFoundError
-from meptool.lifecycle import language
+from meptool.incident.lifecycle import language
 from meptool.model.enums import ActionStatus, ActionType, Agreement, EntryKind, Language
 
 if TYPE_CHECKING:

@@ -110,7 +110,7 @@ def acknowledge(
     The first client update falls due under the workspace cadence; that time is
     recorded as `next_update_due` unless a promise is already there.
     """
-    from meptool.incidents import update_due
+    from meptool.incident.registry import update_due
 
     inc = ed.incident
     when = at or ed.ws.now()
