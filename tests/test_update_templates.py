@@ -47,7 +47,7 @@ def test_update_snapshot(example: Path, lang: str, audience: str, kind: str) -> 
 
 
 def test_babel_dates_in_workspace_timezone(example: Path) -> None:
-    from meptool.templating import environment
+    from meptool.writing.templating import environment
 
     env = environment(None)
     import datetime as dt

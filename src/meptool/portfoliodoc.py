@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from meptool import charts
 from meptool.files.workspace import Workspace
-from meptool.labels import LABELS, filters
 from meptool.model.enums import Severity
 from meptool.portfolio import UNOWNED, Portfolio, median
+from meptool.writing import charts
+from meptool.writing.labels import LABELS, filters
 
 TOP_ESCAPES = 10
 TOP_CLIENTS = 8
@@ -257,8 +257,8 @@ def _charts(
 
 def render(ws: Workspace, p: Portfolio, fmt: str) -> str:
     """The portfolio in the workspace's language, as Markdown or self-contained HTML."""
-    from meptool import templating
     from meptool.retrodoc import tidy
+    from meptool.writing import templating
 
     lang = ws.config.language.value
     env = templating.for_workspace(ws, filters=filters(lang, ws.tz))

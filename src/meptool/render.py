@@ -32,7 +32,7 @@ class Rendered:
 
 def environment(ws: Workspace) -> Environment:
     """The template environment for this workspace (bytecode cached in `.meptool/jinja`)."""
-    from meptool.templating import for_workspace
+    from meptool.writing.templating import for_workspace
 
     return for_workspace(ws)
 
@@ -58,7 +58,7 @@ def _typography(language: str, text: str) -> str:
 
 def subject(env: Environment, context: dict[str, Any]) -> str:
     """The subject line: one line, whitespace collapsed."""
-    from meptool.templating import render
+    from meptool.writing.templating import render
 
     name = subject_template(context["lang"])
     text = render(env, name, context).strip()
@@ -96,7 +96,7 @@ def render_update(env: Environment, context: dict[str, Any]) -> Rendered:
     """Subject, Markdown, text and HTML of one update."""
     from markupsafe import Markup
 
-    from meptool.templating import render
+    from meptool.writing.templating import render
 
     lang = context["lang"]
     name = body_template(lang, context["audience"])

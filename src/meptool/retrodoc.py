@@ -16,9 +16,9 @@ from typing import Any
 from meptool.files.workspace import Workspace
 from meptool.incident import timing as retro
 from meptool.incident.redact import ROLE, Redactor, team_names
-from meptool.labels import LABELS, filters
 from meptool.model.enums import Visibility
 from meptool.model.incident import Feedback, Incident, Person, ScheduleImpact
+from meptool.writing.labels import LABELS, filters
 
 AUDIENCES = ("team", "client")
 FORMATS = ("md", "html")
@@ -254,7 +254,7 @@ def _missing(r: Report) -> list[str]:
 
 def timeline_chart(ws: Workspace, r: Report) -> Any:
     """The timeline picture of a report (HTML)."""
-    from meptool import timelinechart as charts
+    from meptool.writing import timelinechart as charts
 
     fmt = filters(r.lang, ws.tz)
     names = LABELS[r.lang]["milestone"]
@@ -291,7 +291,7 @@ def timeline_chart(ws: Workspace, r: Report) -> Any:
 
 def render(ws: Workspace, incident: Incident, audience: str, fmt: str) -> str:
     """The retrospective as Markdown or self-contained HTML."""
-    from meptool import templating
+    from meptool.writing import templating
 
     report = build(ws, incident, audience)
     context: dict[str, Any] = {"r": report, "labels": LABELS[report.lang]}

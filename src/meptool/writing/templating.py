@@ -85,7 +85,7 @@ def _sandbox_class() -> type[Any]:
 
 def package_templates() -> Path:
     """The shipped templates: inside the installed package, or the source tree's `templates/`."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the meptool package
     installed = here / "templates"
     if installed.is_dir():
         return installed
@@ -154,7 +154,7 @@ def environment(
         bytecode_cache=cache,
         auto_reload=True,
     )
-    from meptool.filters import default_filters
+    from meptool.writing.filters import default_filters
 
     env.filters.update(default_filters())
     if filters:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from meptool.charts import Tick, text_width
+from meptool.writing.charts import Tick, text_width
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from meptool.errors import UsageError
-from meptool.templating import package_templates, template_names
+from meptool.writing.templating import package_templates, template_names
 
 
 def export(folder: Path, *, force: bool = False) -> list[Path]:
