@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from meptool import compose, render
 from meptool.files import store
 from meptool.files.workspace import Workspace
 from meptool.model.enums import Audience
+from meptool.updates import compose, render
 from updates_helpers import ID, add_english, snapshot
 
 AUDIENCES = ["decision-makers", "domain-experts"]

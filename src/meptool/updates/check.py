@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from meptool import secret_scan
-from meptool.check_patterns import (
+from meptool.model.enums import Agreement, Audience
+from meptool.model.incident import Incident
+from meptool.updates import secret_scan
+from meptool.updates.check_patterns import (
     AGREEMENT,
     BLAME,
     ELEMENTS,
@@ -26,8 +28,6 @@ from meptool.check_patterns import (
     SCHEDULE,
     SECRET_RULES,
 )
-from meptool.model.enums import Agreement, Audience
-from meptool.model.incident import Incident
 
 BLOCK, WARN = "error", "warning"
 
@@ -81,7 +81,7 @@ _TAG = re.compile(r"<[^>]+>")
 def read_draft(path: Path, source: str, audience: Audience | None) -> list[Draft]:
     """The checkable texts of a draft file (an `.eml` gives its subject, text and HTML)."""
     if path.suffix == ".eml":
-        from meptool import mail
+        from meptool.updates import mail
 
         msg = mail.read(path)
         subject = str(msg.get("Subject", ""))

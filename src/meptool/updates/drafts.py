@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from meptool.checks import Finding
 from meptool.errors import InputError, NotFoundError, UsageError
 from meptool.files.workspace import Workspace
 from meptool.model.enums import Audience, CommStatus, EntryKind, Language
 from meptool.model.incident import Communication, Incident
+from meptool.updates.check import Finding
 
 FORMATS = ("eml", "md", "html", "txt")
 DEFAULT_FORMATS = ("eml", "md")
@@ -97,7 +97,7 @@ def thread_root(incident: Incident) -> Communication | None:
 
 
 def _sender(ws: Workspace, incident: Incident) -> Any:
-    from meptool import mail
+    from meptool.updates import mail
 
     lead = incident.team.lead if incident.team else None
     smtp = ws.config.smtp
@@ -205,7 +205,7 @@ def _build(
     formats: list[str],
     seq: int,
 ) -> _Built:
-    from meptool import compose, mail, render
+    from meptool.updates import compose, mail, render
 
     lang = (language or incident.language or ws.config.language).value
     now = ws.now()
@@ -255,7 +255,7 @@ def _build(
         in_reply_to=in_reply_to,
     )
     if len(formats) == 1:
-        from meptool.checks import Draft, check_drafts
+        from meptool.updates.check import Draft, check_drafts
 
         fmt = formats[0]
         lines = contents[fmt].decode("utf-8").splitlines() if fmt != "eml" else out.txt.split("\n")
@@ -319,8 +319,8 @@ def index(incident: Incident, comm: Communication) -> int:
 def check_files(
     ws: Workspace, incident: Incident | None, files: list[tuple[Path, Audience | None]]
 ) -> list[Finding]:
-    """Check draft files against the incident (see meptool.checks)."""
-    from meptool.checks import check_drafts, read_draft
+    """Check draft files against the incident (see meptool.updates.check)."""
+    from meptool.updates.check import check_drafts, read_draft
 
     drafts = []
     for path, audience in files:

@@ -51,7 +51,7 @@ LAYOUT = "updates/email.html.j2"
 
 
 def _typography(language: str, text: str) -> str:
-    from meptool.compose import typo_fr
+    from meptool.updates.compose import typo_fr
 
     return typo_fr(text) if language == "fr" else text
 

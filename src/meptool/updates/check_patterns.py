@@ -1,7 +1,7 @@
 """The words `update check` looks for, in French and English (data only).
 
 Each is a regular expression over normalised text (casefolded, straight
-apostrophes, collapsed whitespace); see meptool.checks for the rules using them.
+apostrophes, collapsed whitespace); see meptool.updates.check for the rules using them.
 """
 
 from __future__ import annotations

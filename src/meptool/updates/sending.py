@@ -22,13 +22,13 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from meptool.checks import Finding
 from meptool.errors import InputError
 from meptool.files.store import Snapshot
 from meptool.files.workspace import Workspace
 from meptool.model.enums import CommStatus, EntryKind
 from meptool.model.incident import Communication, Incident
-from meptool.updates import check_comm, fingerprint, index, pick, resolve, state
+from meptool.updates.check import Finding
+from meptool.updates.drafts import check_comm, fingerprint, index, pick, resolve, state
 
 
 @dataclass
@@ -65,8 +65,8 @@ def prepare(
     ws: Workspace, incident_id: str, *, seq: int | None, force: bool, resend: bool = False
 ) -> Preview:
     """Every refusal of SPEC.md 4 before anything leaves: unsent, approved, unchanged, clean."""
-    from meptool import mail
     from meptool.files import store
+    from meptool.updates import mail
 
     incident, snapshot = store.read(ws, incident_id)
     comm = pick(incident, seq)
@@ -123,7 +123,7 @@ def prepare(
 
 def smtp_settings(ws: Workspace) -> Any:
     """SMTP settings from meptool.yaml; the password only from the named variable."""
-    from meptool.mail import SmtpSettings
+    from meptool.updates.mail import SmtpSettings
 
     smtp = ws.config.smtp
     if smtp is None:
@@ -162,8 +162,8 @@ def smtp_settings(ws: Workspace) -> Any:
 
 def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
     """Send the previewed message and log it; nothing is written when sending fails."""
-    from meptool import mail
     from meptool.files import store
+    from meptool.updates import mail
 
     settings = smtp_settings(ws)
     incident = preview.incident
