@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from gen import CLIENTS, generate
-from meptool import portfolio
 from meptool.files import store
 from meptool.files.workspace import Workspace
 from meptool.incident import timing as retro
 from meptool.model.incident import Incident
+from meptool.reports import portfolio
 
 COUNT = 300
 

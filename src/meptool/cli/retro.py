@@ -139,8 +139,8 @@ def _single(
 ) -> None:
     import sys
 
-    from meptool import retrodoc
     from meptool.files import store
+    from meptool.reports import retrodoc
 
     incident, _ = store.read(ws, incident_id)
     text = retrodoc.render(ws, incident, audience, fmt)
@@ -164,9 +164,9 @@ def _portfolio(
 
     from rich.markup import escape
 
-    from meptool import portfolio, portfoliodoc
     from meptool.cli.output import info
     from meptool.files import cache
+    from meptool.reports import portfolio, portfoliodoc
     from meptool.values import parse_date
 
     since_day = parse_date(since, "--since") if since else None

@@ -74,7 +74,7 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key) -> tuple[Any, ...]:
     from meptool.incident.registry import folder_problem
     from meptool.incident.summary import summarize
     from meptool.model.incident import Incident
-    from meptool.portfolio import facts as portfolio_facts
+    from meptool.reports.portfolio import facts as portfolio_facts
 
     summary = data = problems = extra = facts = None
     try:
@@ -170,8 +170,6 @@ def analyse_many(ws: Workspace, items: list[tuple[Path, Key]]) -> Iterator[tuple
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Imported (and the model's validator built) once here, so forked workers share it.
-    from meptool import portfolio  # noqa: F401
     from meptool.files import (
         store,  # noqa: F401
         validation,  # noqa: F401
@@ -179,6 +177,9 @@ def analyse_many(ws: Workspace, items: list[tuple[Path, Key]]) -> Iterator[tuple
     from meptool.incident import registry as incidents  # noqa: F401
     from meptool.incident import summary  # noqa: F401
     from meptool.model import incident as model  # noqa: F401
+
+    # Imported (and the model's validator built) once here, so forked workers share it.
+    from meptool.reports import portfolio  # noqa: F401
 
     tz_name = getattr(tz, "key", None) or "UTC"
     pairs = [(path.parent.name, key) for path, key in items]

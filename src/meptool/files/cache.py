@@ -55,7 +55,7 @@ _CODE = (
     "files/yamlfast.py",
     "files/validation.py",
     "incident/summary.py",
-    "portfolio.py",
+    "reports/portfolio.py",
     "incident/timing.py",
     "__init__.py",
 )
@@ -320,7 +320,7 @@ def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
 
 
 def portfolio_facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
-    """What the portfolio needs of every incident (`meptool.portfolio.facts`), or its problems.
+    """What the portfolio needs of every incident (`portfolio.facts`), or its problems.
 
     Unchanged files come from the cache as plain JSON: neither YAML nor Pydantic.
     """
@@ -336,7 +336,7 @@ def portfolio_facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | Inva
             yield path, found
             continue
         from meptool.files.store import load
-        from meptool.portfolio import facts
+        from meptool.reports.portfolio import facts
 
         try:  # a row that does not load back: read the file itself
             yield path, facts(load(ws, path))

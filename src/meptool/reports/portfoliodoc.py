@@ -10,7 +10,7 @@ from typing import Any
 
 from meptool.files.workspace import Workspace
 from meptool.model.enums import Severity
-from meptool.portfolio import UNOWNED, Portfolio, median
+from meptool.reports.portfolio import UNOWNED, Portfolio, median
 from meptool.writing import charts
 from meptool.writing.labels import LABELS, filters
 
@@ -257,7 +257,7 @@ def _charts(
 
 def render(ws: Workspace, p: Portfolio, fmt: str) -> str:
     """The portfolio in the workspace's language, as Markdown or self-contained HTML."""
-    from meptool.retrodoc import tidy
+    from meptool.reports.retrodoc import tidy
     from meptool.writing import templating
 
     lang = ws.config.language.value
