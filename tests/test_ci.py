@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from meptool import ci_output
+from meptool.ci import output as ci_output
 from meptool.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from meptool.errors import InputError
 
 if TYPE_CHECKING:
-    from meptool.ci import Opened
+    from meptool.ci.pipeline import Opened
     from meptool.errors import Problem
 
 MAX_SUMMARY_BYTES = 1024 * 1024
@@ -114,7 +114,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 def md(text: str, limit: int = 300) -> str:
     """User text as inert Markdown on one line: no HTML, no links, no table breaks."""
-    from meptool.ci import one_line
+    from meptool.ci.pipeline import one_line
 
     flat = one_line(text, limit)
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -123,7 +123,7 @@ def md(text: str, limit: int = 300) -> str:
 
 def md_code(text: str, limit: int = 300) -> str:
     """Text in a code span, whatever backticks it holds."""
-    from meptool.ci import one_line
+    from meptool.ci.pipeline import one_line
 
     flat = one_line(text, limit).replace("|", "\\|")
     longest = max((len(m) for m in re.findall(r"`+", flat)), default=0)
