@@ -1,6 +1,6 @@
 """Unquoted scalars read by meptool's quick paths equal what PyYAML builds.
 
-`yamlio.plain_scalar` reads the common forms (times, dates, whole numbers,
+`yamldoc.plain_scalar` reads the common forms (times, dates, whole numbers,
 decimals) with C code instead of PyYAML's constructors; PyYAML's own pure-Python
 loader is the reference: same value, same type, same time zone — or both refuse.
 """
@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meptool.files import yamlio
+from meptool.files import yamldoc
 
 
 def reference(value: str) -> Any:
@@ -37,7 +37,7 @@ def same(value: str) -> None:
     if expected is None:
         return
     try:
-        got: Any = yamlio.plain_scalar(value)
+        got: Any = yamldoc.plain_scalar(value)
     except ValueError:
         got = ValueError
     assert type(got) is type(expected), value
@@ -65,9 +65,9 @@ def written_times(draw: st.DrawFn) -> str:
     st.one_of(
         written_times(),
         st.dates().map(dt.date.isoformat),
-        st.from_regex(yamlio._ISO, fullmatch=True),  # impossible dates and zones too
-        st.from_regex(yamlio._DECIMAL, fullmatch=True),
-        st.from_regex(yamlio._POINT, fullmatch=True),
+        st.from_regex(yamldoc._ISO, fullmatch=True),  # impossible dates and zones too
+        st.from_regex(yamldoc._DECIMAL, fullmatch=True),
+        st.from_regex(yamldoc._POINT, fullmatch=True),
         st.from_regex(r"[0-9+.-][0-9:._eE+-]{0,25}", fullmatch=True),
     )
 )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from meptool.errors import ConflictError, InputError, InvalidFile, LockedError
 from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
-from meptool.files.yamlio import MAX_BYTES
+from meptool.files.yamldoc import MAX_BYTES
 
 if TYPE_CHECKING:
     from meptool.model.incident import Incident

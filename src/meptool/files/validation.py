@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from meptool.errors import InvalidFile, Problem
-from meptool.files.yamlio import Document, describe_plain, problem
+from meptool.files.yamldoc import Document, describe_plain, problem
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -17,15 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from meptool.errors import InputError, InvalidFile
-from meptool.files.yamlio import (
-    Document,
-    Path_,
-    Span,
-    guess_indent,
-    guess_mapping_indent,
-    load,
-    plain_scalar,
-)
+from meptool.files.yamldoc import Document, Path_, Span, plain_scalar
+from meptool.files.yamlio import guess_indent, guess_mapping_indent, load
 
 Op = tuple[str, Path_, Any]
 

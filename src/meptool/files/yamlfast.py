@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meptool.files.yamlio import MAX_DEPTH, MAX_SCALAR_CHARS, Document, Mark, Path_, plain_scalar
+from meptool.files.yamldoc import MAX_DEPTH, MAX_SCALAR_CHARS, Document, Mark, Path_, plain_scalar
 
 
 def fast_load(text: str, source: str, loader_class: Any) -> Document | None:

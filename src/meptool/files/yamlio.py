@@ -18,198 +18,26 @@ positions are built only when a file has problems or is being edited.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from meptool.errors import InvalidFile, Problem
+from meptool.errors import InvalidFile
+from meptool.files.yamldoc import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_SCALAR_CHARS,
+    Document,
+    Mark,
+    Path_,
+    Span,
+    decode,
+    fail,
+    plain_scalar,
+    position,
+)
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
-
-MAX_BYTES = 1024 * 1024
-MAX_DEPTH = 32
-MAX_SCALAR_CHARS = 100_000
-
-Path_ = tuple[str | int, ...]
-
-
-class Mark(NamedTuple):
-    """A 1-based position in a file (a named tuple: made for every node, so made cheaply)."""
-
-    line: int
-    col: int
-
-
-@dataclass
-class Span:
-    """A node's text: [start, end) character offsets, its kind, style and column."""
-
-    start: int
-    end: int
-    kind: str  # "map", "seq" or "scalar"
-    flow: bool
-    col: int
-    style: str = ""
-
-
-@dataclass
-class Document:
-    """Data read from a YAML file, with the position of every key and value."""
-
-    data: dict[str, Any]
-    source: str
-    values: dict[Path_, Mark] = field(default_factory=dict)
-    keys: dict[Path_, Mark] = field(default_factory=dict)
-    plain: dict[Path_, str] = field(default_factory=dict)
-    """Plain (unquoted) scalars that YAML read as something other than text."""
-    spans: dict[Path_, Span] = field(default_factory=dict)
-    """Where each value's text starts and ends (for targeted edits)."""
-    key_spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-
-    def mark(self, path: Path_, *, key: bool = False) -> Mark:
-        """Where `path` stands; the nearest enclosing node when it does not exist."""
-        table = self.keys if key else self.values
-        probe = tuple(path)
-        while probe:
-            if probe in table:
-                return table[probe]
-            if probe in self.values:
-                return self.values[probe]
-            probe = probe[:-1]
-        return self.values.get((), Mark(1, 1))
-
-
-def problem(source: str, mark: Mark, fieldname: str, message: str) -> Problem:
-    """A located problem."""
-    return Problem(source, mark.line, mark.col, fieldname, message)
-
-
-def _fail(source: str, line: int, col: int, message: str) -> InvalidFile:
-    return InvalidFile([Problem(source, line, col, "", message)])
-
-
-def _position(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
-    return line, col
-
-
-def decode(raw: bytes, source: str) -> str:
-    """Bytes of a YAML file as text: UTF-8 only, size-limited."""
-    if len(raw) > MAX_BYTES:
-        raise _fail(
-            source,
-            1,
-            1,
-            f"file is {len(raw):,} bytes; meptool reads files up to {MAX_BYTES:,} bytes "
-            "(1 MiB) — move long text out of the file",
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        good = raw[: exc.start].decode("utf-8", errors="replace")
-        line, col = _position(good, len(good))
-        raise _fail(
-            source,
-            line,
-            col,
-            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-# YAML 1.1 implicit types of plain scalars, as PyYAML resolves them.
-_BOOL = {
-    "yes": True, "Yes": True, "YES": True, "no": False, "No": False, "NO": False,
-    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
-    "on": True, "On": True, "ON": True, "off": False, "Off": False, "OFF": False,
-}  # fmt: skip
-_NULL = {"", "~", "null", "Null", "NULL"}
-_INT = re.compile(
-    r"""^(?:[-+]?0b[0-1_]+
-    |[-+]?0[0-7_]+
-    |[-+]?(?:0|[1-9][0-9_]*)
-    |[-+]?0x[0-9a-fA-F_]+
-    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
-    re.X,
-)
-_FLOAT = re.compile(
-    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-    |[-+]?\.(?:inf|Inf|INF)
-    |\.(?:nan|NaN|NAN))$""",
-    re.X,
-)
-_TIMESTAMP = re.compile(
-    r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
-    |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
-     (?:[Tt]|[ \t]+)[0-9][0-9]?
-     :[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
-     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
-    re.X,
-)
-_YAML_KIND = {bool: "a boolean", int: "a number", float: "a number"}
-
-
-# The common forms — times and dates as meptool writes them, whole numbers,
-# decimals — read by C code (`fromisoformat`, `int`, `float`), several times
-# quicker than PyYAML's constructors and equal to them (tests compare both);
-# anything else, or anything these refuse, goes the PyYAML way.
-_ISO = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[-+][0-9]{2}:[0-9]{2})?)?"
-)
-_DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")
-_POINT = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}")
-
-
-def plain_scalar(value: str) -> Any:
-    """The Python value YAML 1.1 gives an unquoted scalar."""
-    if value in _NULL:
-        return None
-    if value in _BOOL:
-        return _BOOL[value]
-    if value[0] in "0123456789+-.":
-        if _DECIMAL.fullmatch(value):
-            return int(value)
-        if _POINT.fullmatch(value):
-            return float(value)
-        if _ISO.fullmatch(value):
-            with contextlib.suppress(ValueError):
-                return _iso_time(value)
-        if _INT.match(value) or _FLOAT.match(value) or _TIMESTAMP.match(value):
-            return _construct_implicit(value)
-    return value
-
-
-def _iso_time(value: str) -> dt.date:
-    """A time or date in `_ISO`'s form, as PyYAML's timestamp constructor builds it."""
-    if len(value) == 10:
-        return dt.date.fromisoformat(value)
-    return dt.datetime.fromisoformat(value)
-
-
-def _construct_implicit(value: str) -> Any:
-    import yaml
-
-    node = yaml.ScalarNode("", value)
-    constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
-    if _INT.match(value):
-        return constructor.construct_yaml_int(node)
-    if _FLOAT.match(value):
-        return constructor.construct_yaml_float(node)
-    return constructor.construct_yaml_timestamp(node)
-
-
-def describe_plain(raw: str, value: Any) -> str:
-    """Explain how YAML read an unquoted scalar, for error messages."""
-    kind = _YAML_KIND.get(type(value))
-    if kind is None:
-        kind = "a date" if value is not None else "nothing (null)"
-    return f'YAML reads unquoted {raw} as {kind}; put it in quotes to keep the text: "{raw}"'
 
 
 def _loader_class() -> Any:
@@ -227,7 +55,7 @@ def load(raw: bytes | str, source: str, *, spans: bool = False) -> Document:
 
     text = decode(raw, source) if isinstance(raw, bytes) else raw
     if len(text) > MAX_BYTES:
-        raise _fail(source, 1, 1, f"file is over {MAX_BYTES:,} characters (1 MiB)")
+        raise fail(source, 1, 1, f"file is over {MAX_BYTES:,} characters (1 MiB)")
     from meptool.files.yamlfast import fast_load
 
     found = None if spans else fast_load(text, source, _loader_class())
@@ -242,16 +70,16 @@ def load(raw: bytes | str, source: str, *, spans: bool = False) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        raise _fail(source, line, col, f"YAML syntax error: {what}") from None
+        raise fail(source, line, col, f"YAML syntax error: {what}") from None
     except yaml.reader.ReaderError as exc:
-        line, col = _position(text, exc.position)
+        line, col = position(text, exc.position)
         char = exc.character
         code = char if isinstance(char, int) else ord(str(char)[:1] or "\0")
-        raise _fail(
+        raise fail(
             source, line, col, f"character U+{code:04X} is not allowed in YAML; remove it"
         ) from None
     except yaml.YAMLError as exc:
-        raise _fail(source, 1, 1, f"YAML error: {exc}") from None
+        raise fail(source, 1, 1, f"YAML error: {exc}") from None
     finally:
         loader.dispose()
     return builder.result()
@@ -270,7 +98,7 @@ class _Builder:
 
     def _err(self, event: Any, message: str) -> InvalidFile:
         mark = event.start_mark
-        return _fail(self.source, mark.line + 1, mark.column + 1, message)
+        return fail(self.source, mark.line + 1, mark.column + 1, message)
 
     def _check(self, event: Any) -> None:
         import yaml
@@ -379,12 +207,12 @@ class _Builder:
 
     def result(self) -> Document:
         if self.documents == 0 or (self.root is None and not self.doc.values):
-            raise _fail(
+            raise fail(
                 self.source, 1, 1, "file is empty; it should hold a YAML mapping (key: value)"
             )
         if not isinstance(self.root, dict):
             mark = self.doc.values.get((), Mark(1, 1))
-            raise _fail(
+            raise fail(
                 self.source,
                 mark.line,
                 mark.col,

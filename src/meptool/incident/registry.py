@@ -12,7 +12,7 @@ from meptool.files.workspace import Workspace
 from meptool.model.enums import Severity, Status
 
 if TYPE_CHECKING:
-    from meptool.files.yamlio import Document
+    from meptool.files.yamldoc import Document
     from meptool.model.incident import Incident
 
 
