@@ -50,7 +50,7 @@ FLOORS = [
 ]
 ITER = """
 import sys
-from meptool.files.store import iter_incidents
+from meptool.incident.reading import iter_incidents
 from meptool.files.workspace import Workspace
 n = sum(1 for _ in iter_incidents(Workspace.find(sys.argv[1])))
 """
@@ -252,7 +252,7 @@ def scale(sizes: list[int], reps: int, results: list[Result], info: dict[str, st
             "≤ 0.6×",
             "≤ 0.15×",
         ),
-        ("every incident validated (`store.iter_incidents`)", [PY, "-c", ITER, "."], "—", "—"),
+        ("every incident validated (`reading.iter_incidents`)", [PY, "-c", ITER, "."], "—", "—"),
     ]
     for n in sizes:
         ws = dataset(n)

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from meptool.errors import InvalidFile
-from meptool.files import bulk, cache, yamlfast, yamlio
-from meptool.files.store import iter_incidents
+from meptool.files import bulk, cache, freshness, yamlfast, yamlio
 from meptool.files.workspace import Workspace
+from meptool.incident import facts, reading
 from meptool.incident import timing as retro
+from meptool.incident.reading import iter_incidents
 from meptool.incident.registry import list_rows, validate_files
 from meptool.model.enums import ActionStatus, Status
 from meptool.reports import portfolio
@@ -79,7 +80,7 @@ def reference_portfolio(ws: Workspace, items: Any) -> portfolio.Portfolio:
             p.escape_text.setdefault(key, rc.escape.strip())
         for action in inc.corrective_plan:
             if action.status is not ActionStatus.DONE:
-                owner = action.owner or portfolio.UNOWNED
+                owner = action.owner or facts.UNOWNED
                 p.actions_open[owner] += 1
                 p.actions_overdue[owner] += retro.overdue(action, today)
         promised = ws.config.cadence(inc.severity)
@@ -99,7 +100,7 @@ def reference_portfolio(ws: Workspace, items: Any) -> portfolio.Portfolio:
 def cached_portfolio(ws: Workspace) -> portfolio.Portfolio:
     """What `retro report --all` folds: the cached facts of every file."""
     return portfolio.aggregate(
-        cache.portfolio_facts(ws),
+        reading.facts(ws),
         tz=ws.tz,
         now=ws.now(),
         cadence=ws.config.cadence,
@@ -266,7 +267,7 @@ def test_corrupt_foreign_and_tampered_cache(gen: Path, monkeypatch: pytest.Monke
 def test_new_meptool_version_rebuilds(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     counter = Counter(monkeypatch)
     check(gen, monkeypatch, counter)
-    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    monkeypatch.setattr(freshness, "__version__", "99.0.0")
     assert check(gen, monkeypatch, counter) == FILES
     assert check(gen, monkeypatch, counter) == 0
 
@@ -403,7 +404,7 @@ def test_portfolio_from_cached_facts_equals_models(
             iter_incidents(ws), tz=ws.tz, now=ws.now(), cadence=ws.config.cadence, **kw
         )
         facts = portfolio.aggregate(
-            cache.portfolio_facts(ws), tz=ws.tz, now=ws.now(), cadence=ws.config.cadence, **kw
+            reading.facts(ws), tz=ws.tz, now=ws.now(), cadence=ws.config.cadence, **kw
         )
         assert facts == models and 0 < facts.matched < facts.read
     monkeypatch.setenv("MEPTOOL_NOW", "2027-03-01T12:00:00+01:00")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gen import CLIENTS, generate
-from meptool.files import store
 from meptool.files.workspace import Workspace
+from meptool.incident import facts, reading
 from meptool.incident import timing as retro
 from meptool.model.incident import Incident
 from meptool.reports import portfolio
@@ -26,12 +26,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def everything(generated: Path) -> list[Incident]:
     ws = Workspace(generated)
-    return [i for _, i in store.iter_incidents(ws) if isinstance(i, Incident)]
+    return [i for _, i in reading.iter_incidents(ws) if isinstance(i, Incident)]
 
 
 def aggregate(ws: Workspace, **kw: object) -> portfolio.Portfolio:
     return portfolio.aggregate(
-        store.iter_incidents(ws),
+        reading.iter_incidents(ws),
         tz=ws.tz,
         now=ws.now(),
         cadence=ws.config.cadence,
@@ -58,7 +58,7 @@ def test_counts_match_an_independent_tally(generated: Path, everything: list[Inc
     assert p.categories == cats
     today = ws.now().date()
     overdue = Counter(
-        a.owner or portfolio.UNOWNED
+        a.owner or facts.UNOWNED
         for i in everything
         for a in i.corrective_plan
         if retro.overdue(a, today)
@@ -110,7 +110,7 @@ def test_aggregate_takes_any_iterable_once(generated: Path) -> None:
 
     def one_shot():  # a generator can be read only once: aggregate must not need a second pass
         nonlocal seen
-        for item in store.iter_incidents(ws):
+        for item in reading.iter_incidents(ws):
             seen += 1
             yield item
 

@@ -165,13 +165,13 @@ def _portfolio(
     from rich.markup import escape
 
     from meptool.cli.output import info
-    from meptool.files import cache
+    from meptool.incident import reading
     from meptool.reports import portfolio, portfoliodoc
     from meptool.values import parse_date
 
     since_day = parse_date(since, "--since") if since else None
     # Each file's facts, not its model: unchanged files come from the cache as plain JSON.
-    items: Any = cache.portfolio_facts(ws)
+    items: Any = reading.facts(ws)
     progress = None
     if sys.stderr.isatty():
         from rich.progress import Progress

@@ -3,9 +3,11 @@
 It lives in the workspace's git-ignored `.meptool/cache/` as one SQLite file
 (stdlib `sqlite3`): one row per incident file, keyed on its path, size,
 mtime_ns, ctime_ns and inode, holding plain JSON — the data of a valid file, a small
-summary for `incident list`, the facts the portfolio folds (`portfolio.facts`), or
-the located problems. Never pickle: nothing in
-a cache file can run code.
+summary for `incident list`, the facts the portfolio folds, or the located
+problems. What is kept of a valid incident besides its data is computed by a
+function the reading layer hands in (`meptool.incident.reading.derive`): this
+module parses and stores, it does not know what a summary is. Never pickle:
+nothing in a cache file can run code.
 
 It is never trusted blindly. The file records meptool's version, a format
 number, a fingerprint of the code that validates, and the workspace time zone
@@ -26,16 +28,16 @@ import contextlib
 import json
 import os
 import stat
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meptool import __version__
 from meptool.errors import InvalidFile, MeptoolError, Problem
-from meptool.files.bulk import Key, analyse_many, crc, stat_key
+from meptool.files import bulk
+from meptool.files.bulk import Derive
+from meptool.files.freshness import RACY_NS, Key, crc, enabled, fingerprint, stat_key
 from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, id_sort_key
 
 if TYPE_CHECKING:
@@ -43,45 +45,10 @@ if TYPE_CHECKING:
 
     from meptool.model.incident import Incident
 
-FORMAT = 2  # 2: the portfolio's facts per file
-RACY_NS = 2_000_000_000
-# Modules whose code decides what a file parses to: editing one invalidates the cache.
-_CODE = (
-    "model/incident.py",
-    "model/enums.py",
-    "files/cache.py",
-    "files/bulk.py",
-    "files/yamlio.py",
-    "files/yamlfast.py",
-    "files/validation.py",
-    "incident/summary.py",
-    "reports/portfolio.py",
-    "incident/timing.py",
-    "__init__.py",
-)
-
 
 def cache_file(ws: Workspace) -> Path:
     """Where the cache of this workspace lives."""
     return ws.state_dir / "cache" / "incidents.sqlite3"
-
-
-def enabled() -> bool:
-    """False when `MEPTOOL_NO_CACHE` is set (for comparisons and troubleshooting)."""
-    return not os.environ.get("MEPTOOL_NO_CACHE")
-
-
-def fingerprint() -> str:
-    """meptool's version, the cache format, Python, and the code that validates."""
-    here = Path(__file__).resolve().parents[1]
-    parts = [__version__, str(FORMAT), f"{sys.version_info[0]}.{sys.version_info[1]}"]
-    for name in _CODE:
-        try:
-            st = os.stat(here / name)
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:-")
-    return "|".join(parts)
 
 
 def scan(ws: Workspace) -> list[tuple[Path, Key]]:
@@ -131,9 +98,10 @@ class Row:
 class Index:
     """The cache of one workspace, brought up to date with the files on disk."""
 
-    def __init__(self, ws: Workspace, db: sqlite3.Connection | None) -> None:
+    def __init__(self, ws: Workspace, db: sqlite3.Connection | None, derive: Derive) -> None:
         self.ws = ws
         self.db = db
+        self.derive = derive
         self.files: list[tuple[Path, Key]] = []
         self.fresh: dict[str, Row] = {}  # rows analysed now but not cached (racy or no db)
 
@@ -159,9 +127,7 @@ class Index:
                     (found[4] == 1 and summary and data and facts) or (found[4] == 0 and problems)
                 ):
                     return Row(bool(found[4]), summary, data, problems, extra, facts)
-        from meptool.files import bulk
-
-        return _row(bulk.analyse(path, self.ws.tz, key))
+        return _row(bulk.analyse(path, self.ws.tz, key, self.derive))
 
     def close(self) -> None:
         if self.db is not None:
@@ -217,10 +183,13 @@ def _remove(path: Path) -> None:
             os.unlink(f"{path}{suffix}")
 
 
-def refresh(ws: Workspace) -> Index:
-    """Bring the cache up to date with the workspace's incident files (parsing changed ones)."""
+def refresh(ws: Workspace, derive: Derive) -> Index:
+    """Bring the cache up to date with the workspace's incident files (parsing changed ones).
+
+    `derive` computes what is kept of each valid incident besides its data.
+    """
     db = _open(ws) if enabled() else None
-    index = Index(ws, db)
+    index = Index(ws, db, derive)
     index.files = scan(ws)
     cached: dict[str, Key] = {}
     if db is not None:
@@ -242,7 +211,7 @@ def refresh(ws: Workspace) -> Index:
         db.execute("BEGIN IMMEDIATE")
         db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
         batch: list[tuple[Any, ...]] = []
-        for values in analyse_many(ws, changed):
+        for values in bulk.analyse_many(ws, changed, derive):
             index.fresh[values[0]] = _row(values)  # served from memory in this run
             if values[2] >= racy:  # mtime too recent to trust next time
                 db.execute("DELETE FROM files WHERE name = ?", (values[0],))
@@ -277,8 +246,8 @@ def _problems(ws: Workspace, path: Path, text: str) -> list[Problem]:
     ]
 
 
-def _rows(ws: Workspace) -> Iterator[tuple[Path, Row]]:
-    index = refresh(ws)
+def _rows(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, Row]]:
+    index = refresh(ws, derive)
     try:
         for path, key in index.files:
             yield path, index.row(path, key)
@@ -286,18 +255,19 @@ def _rows(ws: Workspace) -> Iterator[tuple[Path, Row]]:
         index.close()
 
 
-def summaries(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
-    """Every incident's summary (`meptool.incident.summary`), or its problems: no Pydantic."""
-    from meptool.incident.summary import revive
+def summaries(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
+    """Every incident's summary as `derive` made it (times as text), or its problems.
 
-    for path, row in _rows(ws):
+    No Pydantic and no YAML for unchanged files.
+    """
+    for path, row in _rows(ws, derive):
         if row.ok and row.summary:
-            yield path, revive(json.loads(row.summary), ws.tz)
+            yield path, json.loads(row.summary)
         else:
             yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
 
 
-def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
+def incidents(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, Incident | InvalidFile]]:
     """Every incident, validated, or its problems; streamed (one in memory at a time)."""
     from pydantic import ValidationError
 
@@ -306,7 +276,7 @@ def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
 
     tz = ws.tz
     context = {"tz": tz}
-    for path, row in _rows(ws):
+    for path, row in _rows(ws, derive):
         if not row.ok:
             yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
             continue
@@ -319,12 +289,12 @@ def incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
                 yield path, exc
 
 
-def portfolio_facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
-    """What the portfolio needs of every incident (`portfolio.facts`), or its problems.
+def facts(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
+    """What `derive` keeps of every incident for the portfolio, or its problems.
 
     Unchanged files come from the cache as plain JSON: neither YAML nor Pydantic.
     """
-    for path, row in _rows(ws):
+    for path, row in _rows(ws, derive):
         if not row.ok:
             yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
             continue
@@ -335,64 +305,16 @@ def portfolio_facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | Inva
         if isinstance(found, dict):
             yield path, found
             continue
-        from meptool.files.store import load
-        from meptool.reports.portfolio import facts
+        from meptool.files.store import load, read_bytes
 
         try:  # a row that does not load back: read the file itself
-            yield path, facts(load(ws, path))
+            yield path, derive(load(ws, path), path, read_bytes(path)).facts
         except InvalidFile as exc:
             yield path, exc
 
 
-def validation(ws: Workspace) -> Iterator[tuple[Path, list[Problem]]]:
+def validation(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, list[Problem]]]:
     """Every located problem of every incident file (what `incident validate` reports)."""
-    for path, row in _rows(ws):
+    for path, row in _rows(ws, derive):
         text = row.problems if not row.ok else row.extra
         yield path, _problems(ws, path, text) if text else []
-
-
-# --- the workspace configuration --------------------------------------------------
-
-
-def config_facts(ws: Workspace) -> dict[str, Any]:
-    """What reading incidents needs of `meptool.yaml` (time zone, update cadence).
-
-    Validated with the full model only when the file changed since last time, so
-    that a command served from the cache does not need Pydantic at all.
-    """
-    path = ws.config_path
-    where = ws.state_dir / "cache" / "config.json"
-    try:
-        key = list(stat_key(os.stat(path)))
-    except OSError:
-        key = None
-    if key is not None and enabled():
-        try:
-            with open(where, encoding="utf-8") as fh:
-                stored = json.load(fh)
-            if (
-                stored.get("fingerprint") == fingerprint()
-                and stored.get("key") == key
-                and isinstance(stored.get("timezone"), str)
-                and isinstance(stored.get("cadence"), dict)
-            ):
-                facts: dict[str, Any] = stored
-                return facts
-        except (OSError, ValueError, AttributeError):
-            pass
-    from meptool.model.enums import Severity
-
-    config = ws.config  # validates, with located errors
-    facts = {
-        "fingerprint": fingerprint(),
-        "key": key,
-        "timezone": config.timezone,
-        "cadence": {s.value: config.cadence(s).total_seconds() for s in Severity},
-    }
-    if key is not None and key[1] < time.time_ns() - RACY_NS and enabled():
-        with contextlib.suppress(OSError):
-            where.parent.mkdir(parents=True, exist_ok=True)
-            tmp = where.with_name(f".config.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(facts), encoding="utf-8")
-            os.replace(tmp, where)
-    return facts

@@ -80,18 +80,6 @@ def read(ws: Workspace, incident_id: str) -> tuple[Incident, Snapshot]:
     return parse(raw, ws.display(path), ws.tz), Snapshot(path, sha256(raw))
 
 
-def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
-    """Every incident of the workspace, or the problems of the ones that do not validate.
-
-    Streamed (one incident in memory at a time) from the cache of parsed files
-    (`meptool.files.cache`): only files changed since the last run are parsed again,
-    across processes when there are many.
-    """
-    from meptool.files.cache import incidents
-
-    yield from incidents(ws)
-
-
 # --- writing -----------------------------------------------------------------
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -99,8 +102,6 @@ class Workspace:
     @cached_property
     def facts(self) -> dict[str, Any]:
         """Time zone and update cadence, without Pydantic when `meptool.yaml` is unchanged."""
-        from meptool.files.cache import config_facts
-
         return config_facts(self)
 
     @cached_property
@@ -190,3 +191,49 @@ def id_sort_key(incident_id: str) -> tuple[str, int, int]:
     if not match:
         return (incident_id, 0, 0)
     return (match.group(1), int(match.group(2)), int(match.group(3)))
+
+
+def config_facts(ws: Workspace) -> dict[str, Any]:
+    """What reading incidents needs of `meptool.yaml` (time zone, update cadence).
+
+    Validated with the full model only when the file changed since last time, so
+    that a command served from the cache does not need Pydantic at all.
+    """
+    from meptool.files.freshness import RACY_NS, enabled, fingerprint, stat_key
+
+    path = ws.config_path
+    where = ws.state_dir / "cache" / "config.json"
+    try:
+        key = list(stat_key(os.stat(path)))
+    except OSError:
+        key = None
+    if key is not None and enabled():
+        try:
+            with open(where, encoding="utf-8") as fh:
+                stored = json.load(fh)
+            if (
+                stored.get("fingerprint") == fingerprint()
+                and stored.get("key") == key
+                and isinstance(stored.get("timezone"), str)
+                and isinstance(stored.get("cadence"), dict)
+            ):
+                facts: dict[str, Any] = stored
+                return facts
+        except (OSError, ValueError, AttributeError):
+            pass
+    from meptool.model.enums import Severity
+
+    config = ws.config  # validates, with located errors
+    facts = {
+        "fingerprint": fingerprint(),
+        "key": key,
+        "timezone": config.timezone,
+        "cadence": {s.value: config.cadence(s).total_seconds() for s in Severity},
+    }
+    if key is not None and key[1] < time.time_ns() - RACY_NS and enabled():
+        with contextlib.suppress(OSError):
+            where.parent.mkdir(parents=True, exist_ok=True)
+            tmp = where.with_name(f".config.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(facts), encoding="utf-8")
+            os.replace(tmp, where)
+    return facts

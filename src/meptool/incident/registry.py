@@ -12,7 +12,6 @@ from meptool.files.workspace import Workspace
 from meptool.model.enums import Severity, Status
 
 if TYPE_CHECKING:
-    from meptool.files.yamldoc import Document
     from meptool.model.incident import Incident
 
 
@@ -149,9 +148,10 @@ def list_rows(
 ) -> tuple[list[Row], list[InvalidFile]]:
     """Rows for `incident list`, filtered; and the files that did not validate.
 
-    Served from summaries (`meptool.files.cache`): no Pydantic when no file changed.
+    Served from cached summaries (`meptool.incident.reading`): no Pydantic when no
+    file changed.
     """
-    from meptool.files.cache import summaries
+    from meptool.incident.reading import summaries
 
     now = ws.now()
     rows: list[Row] = []
@@ -182,7 +182,6 @@ class FileResult:
 
 def validate_file(ws: Workspace | None, path: Path) -> FileResult:
     """Validate one incident file (or `meptool.yaml`), with every located problem."""
-    from meptool.errors import Problem
     from meptool.files.store import read_bytes
     from meptool.files.validation import validate
     from meptool.files.workspace import CONFIG_NAME
@@ -206,39 +205,26 @@ def validate_file(ws: Workspace | None, path: Path) -> FileResult:
         incident = validate(doc, Incident, {"tz": tz})
     except InvalidFile as exc:
         return FileResult(shown, list(exc.problems))
+    from meptool.incident.reading import folder_problem
+
     found = folder_problem(doc, path, incident, shown)
     return FileResult(shown, [found] if found else [])
-
-
-def folder_problem(doc: Document, path: Path, incident: Incident, shown: str) -> Problem | None:
-    """The problem of an incident file whose ID is not its folder's name, if so."""
-    folder = path.parent.name
-    if path.name == "incident.yaml" and folder != incident.id and folder.count("-") >= 2:
-        mark = doc.mark(("id",))
-        return Problem(
-            shown,
-            mark.line,
-            mark.col,
-            "id",
-            f"'{incident.id}' does not match its folder {folder}; rename one so they agree",
-        )
-    return None
 
 
 def validate_files(ws: Workspace | None, paths: list[Path]) -> list[FileResult]:
     """Validate the given files, or the whole workspace (config and incidents) when none.
 
-    The whole workspace is checked through the cache (`meptool.files.cache`): only
+    The whole workspace is checked through the cache (`meptool.incident.reading`): only
     files changed since the last run are parsed again, and cached problems are
     reported exactly as a fresh parse reports them.
     """
     if not paths:
         if ws is None:  # pragma: no cover - callers open the workspace first
             return []
-        from meptool.files.cache import validation
+        from meptool.incident.reading import problems as cached_problems
 
         results = [_config_result(ws)]
-        results += [FileResult(ws.display(p), problems) for p, problems in validation(ws)]
+        results += [FileResult(ws.display(p), found) for p, found in cached_problems(ws)]
         return results
     owners: dict[Path, Workspace | None] = {}
     return [validate_file(_owner(p, owners) or ws, p) for p in paths]

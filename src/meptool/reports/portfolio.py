@@ -1,7 +1,7 @@
 """The portfolio: the agency's record across incidents, aggregated as the files stream by.
 
 `aggregate` takes any iterable of `(path, Incident | Facts | InvalidFile)` — in
-`retro report --all`, `cache.portfolio_facts(ws)`: each file's `facts`, computed
+`retro report --all`, `reading.facts(ws)`: each file's `facts.facts`, computed
 once when the file is parsed and kept in the cache — and keeps only counters
 and, per month, the durations it needs for medians: never the incidents
 themselves, so a cache or a parallel parser can feed it thousands of files.
@@ -15,14 +15,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from meptool.errors import InvalidFile
 from meptool.incident import timing as retro
-from meptool.model.enums import ActionStatus, Severity, Status
+from meptool.incident.facts import Facts, facts
+from meptool.model.enums import Severity
 from meptool.model.incident import Incident
-
-UNOWNED = "—"
 
 
 @dataclass
@@ -99,58 +97,6 @@ def client_of(incident: Incident, default: str | None) -> str:
     return (incident.client.name if incident.client and incident.client.name else None) or (
         default or "—"
     )
-
-
-Facts = dict[str, Any]
-
-
-def _us(value: dt.timedelta) -> int:
-    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
-
-
-_FAR = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)  # any `now`: only gaps that are over are kept
-
-
-def facts(inc: Incident) -> Facts:
-    """What the portfolio needs of one incident, as JSON-ready data independent of `now`.
-
-    The cache keeps it per file, so that a portfolio over unchanged files needs
-    neither YAML nor Pydantic. Durations are whole microseconds and times ISO 8601
-    text with their offset, so a JSON round trip gives back exactly the same values;
-    what depends on the clock or the configuration (running spans, the last wait
-    of an unresolved incident, overdue actions, the promised cadence) is kept as
-    its inputs and computed by `aggregate`.
-    """
-    m = retro.milestones(inc)
-    opened = inc.detected_at or inc.opened_at
-    ack = _us(retro.elapsed(m.detected, m.acknowledged)) if m.detected and m.acknowledged else None
-    res = _us(retro.elapsed(m.detected, m.resolved)) if m.detected and m.resolved else None
-    gaps: list[int] = []
-    waiting: str | None = None
-    for gap in retro.update_gaps(inc, dt.timedelta(0), _FAR):
-        if gap.running:
-            waiting = gap.start.isoformat()
-        else:
-            gaps.append(_us(gap.value))
-    rc = inc.root_cause
-    return {
-        "client": inc.client.name if inc.client and inc.client.name else None,
-        "opened": opened.isoformat() if opened else None,
-        "severity": inc.severity.value,
-        "resolved": retro.reached(inc, Status.RESOLVED),
-        "ack": ack,
-        "res": res,
-        "category": rc.category.value if rc and rc.category else "unknown",
-        "escape": rc.escape if rc and rc.escape else None,
-        "actions": [
-            [a.owner or UNOWNED, a.due.isoformat() if a.due else None]
-            for a in inc.corrective_plan
-            if a.status is not ActionStatus.DONE
-        ],
-        "gaps": gaps,
-        "waiting": waiting,
-        "feedback": [[fb.at.isoformat(), fb.csat] for fb in inc.feedback],
-    }
 
 
 def aggregate(

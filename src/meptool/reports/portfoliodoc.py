@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from meptool.files.workspace import Workspace
+from meptool.incident.facts import UNOWNED
 from meptool.model.enums import Severity
-from meptool.reports.portfolio import UNOWNED, Portfolio, median
+from meptool.reports.portfolio import Portfolio, median
 from meptool.writing import charts
 from meptool.writing.labels import LABELS, filters
 

@@ -1,0 +1,80 @@
+"""Reading every incident of a workspace through the cache of parsed files.
+
+`derive` decides what the cache keeps of each valid incident besides its data:
+the summary `incident list` shows, the facts the portfolio folds, and the
+problem of a file whose ID is not its folder's name. The functions below hand
+it to `meptool.files.cache`, which parses and stores but never calls up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from meptool.errors import InvalidFile, Problem
+from meptool.files import cache
+from meptool.files.bulk import SOURCE, Derived
+
+if TYPE_CHECKING:
+    from meptool.files.workspace import Workspace
+    from meptool.files.yamldoc import Document
+    from meptool.model.incident import Incident
+
+
+def derive(incident: Incident, path: Path, raw: bytes) -> Derived:
+    """What the cache keeps of one valid incident (runs in worker processes too)."""
+    from meptool.files.yamlio import load
+    from meptool.incident.facts import facts
+    from meptool.incident.summary import summarize
+
+    problems: list[Problem] = []
+    folder = path.parent.name
+    if folder != incident.id and folder.count("-") >= 2:
+        mismatch = folder_problem(load(raw, SOURCE), path, incident, SOURCE)
+        if mismatch:
+            problems.append(mismatch)
+    return Derived(summarize(incident), facts(incident), problems)
+
+
+def folder_problem(doc: Document, path: Path, incident: Incident, shown: str) -> Problem | None:
+    """The problem of an incident file whose ID is not its folder's name, if so."""
+    folder = path.parent.name
+    if path.name == "incident.yaml" and folder != incident.id and folder.count("-") >= 2:
+        mark = doc.mark(("id",))
+        return Problem(
+            shown,
+            mark.line,
+            mark.col,
+            "id",
+            f"'{incident.id}' does not match its folder {folder}; rename one so they agree",
+        )
+    return None
+
+
+def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
+    """Every incident, validated, or the problems of the ones that do not validate.
+
+    Streamed (one incident in memory at a time); only files changed since the
+    last run are parsed again, across processes when there are many.
+    """
+    return cache.incidents(ws, derive)
+
+
+def summaries(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
+    """Every incident's summary (`meptool.incident.summary`), or its problems: no Pydantic."""
+    from meptool.incident.summary import revive
+
+    tz = ws.tz
+    for path, item in cache.summaries(ws, derive):
+        yield path, item if isinstance(item, InvalidFile) else revive(item, tz)
+
+
+def facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
+    """Every incident's portfolio facts (`meptool.incident.facts`), or its problems."""
+    return cache.facts(ws, derive)
+
+
+def problems(ws: Workspace) -> Iterator[tuple[Path, list[Problem]]]:
+    """Every located problem of every incident file (what `incident validate` reports)."""
+    return cache.validation(ws, derive)
