@@ -206,7 +206,7 @@ def build(
         updates=[
             UpdateView(c.seq, c.sent_at, text(c.subject) or "", c.audience.value)
             for c in sorted(incident.communications, key=lambda c: c.seq)
-            if c.sent_at
+            if c.sent_at and c.is_update
         ],
         entries=entries,
         root_cause=root_cause,

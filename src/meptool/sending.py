@@ -202,7 +202,7 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
         if comm.next_update_at:
             ed.set("next_update_due", value=comm.next_update_at)
         ed.entry(
-            _sent_text(comm.language.value, _names(message, delivery.accepted)),
+            _sent_text(comm.language.value, _names(message, delivery.accepted), call=comm.call),
             kind=EntryKind.UPDATE,
             visibility="client",
             by=by or _lead(incident),
@@ -243,8 +243,12 @@ def _names(message: EmailMessage, accepted: list[str]) -> list[str]:
     return [name or addr for name, addr in pairs if addr in accepted]
 
 
-def _sent_text(language: str, names: list[str]) -> str:
+def _sent_text(language: str, names: list[str], call: int | None = None) -> str:
     who = ", ".join(names)
+    if call is not None:
+        if language == "fr":
+            return f"Invitation à l’appel n° {call} envoyée à {who}."
+        return f"Invitation to call {call} sent to {who}."
     if language == "fr":
         return f"Point de situation envoyé à {who}."
     return f"Update sent to {who}."
