@@ -68,6 +68,8 @@ class Portfolio:
     csat: dict[str, dict[str, list[int]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0]))
     )
+    expectations: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    """Per client: how many of their expectations are met, declined, still open."""
 
     @property
     def months(self) -> list[str]:
@@ -150,6 +152,7 @@ def facts(inc: Incident) -> Facts:
         "gaps": gaps,
         "waiting": waiting,
         "feedback": [[fb.at.isoformat(), fb.csat] for fb in inc.feedback],
+        "expectations": [e.status.value for e in inc.expectations],
     }
 
 
@@ -225,6 +228,8 @@ def _add(
         stat.gaps += 1
         stat.late += value > promised
         stat.hours.append(value.total_seconds() / 3600)
+    for status in f.get("expectations", ()):
+        p.expectations[client][status] += 1
     for at, csat in f["feedback"]:
         cell = p.csat[client][_month(dt.datetime.fromisoformat(at), tz)]
         cell[0] += csat

@@ -29,6 +29,7 @@ def summarize(incident: Incident) -> dict[str, Any]:
         "next_update_due": incident.next_update_due,
         "last_sent_at": max(sent) if sent else None,
         "opened_at": incident.opened_at,
+        "open_expectations": len(incident.open_expectations),
     }
 
 

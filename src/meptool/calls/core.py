@@ -527,11 +527,12 @@ def record(
             ed.append("calls", item=item)
         else:
             number = call.seq
-            when = at or call.at
+            # a planned call recorded before its time took place earlier than planned: now
+            when = at or min(call.at, ws.now())
             i = _pick_call(incident, number)[0]
             ed.set("calls", i, "status", value=CallStatus.HELD)
-            if at is not None and at != call.at:
-                ed.set("calls", i, "at", value=at)
+            if when != call.at:
+                ed.set("calls", i, "at", value=when)
             if names:
                 ed.set("calls", i, "with", value=names)
             if heard:
