@@ -367,7 +367,7 @@ def test_expectation_is_answered_met_and_shown_in_the_retro(example: Path, run_i
     (e,) = incident(example).expectations
     assert e.status.value == "met" and e.answered_at is not None
     second = run("update", "draft", ID, "--format", "md", "--output", "-")
-    assert "C’est fait : Un point écrit part chaque matin à 9 h." in flat(second.stdout)
+    assert "C’est fait. Un point écrit part chaque matin à 9 h." in flat(second.stdout)
 
     retro = run("retro", "report", ID, "--audience", "client", "--format", "md", "--output", "-")
     assert retro.exit_code == 0, retro.output
