@@ -383,3 +383,55 @@ def test_expectation_is_answered_met_and_shown_in_the_retro(example: Path, run_i
     portfolio = run("retro", "report", "--all", "--format", "md", "--output", "-")
     assert portfolio.exit_code == 0, portfolio.output
     assert "| Maison Dupont | 1 | 1 | 0 |" in portfolio.stdout
+
+
+def test_a_replaced_invitation_is_not_sent(example: Path, run_in) -> None:
+    run = run_in(example)
+    assert run("call", "prepare", ID, "--at", "2026-11-23 10:00", "--format", "eml").exit_code == 0
+    # the brief alone again, nothing changed: the invitation logged as update 1 stays current
+    assert run("call", "prepare", ID, "--seq", "1", "--format", "md").exit_code == 0
+    assert run("update", "approve", ID, "--seq", "1", "--by", "Paul Roux").exit_code == 0
+    assert run("update", "send", ID, "--seq", "1", "--dry-run").exit_code == 0
+    moved = run("call", "prepare", ID, "--seq", "1", "--at", "2026-11-24 14:00", "--format", "eml")
+    assert moved.exit_code == 0, moved.output
+    assert "update 2" in moved.stderr
+    old = run("update", "send", ID, "--seq", "1", "--dry-run")
+    assert old.exit_code == 1
+    assert "was planned again" in old.stderr and "update 2" in old.stderr
+    msg = email.message_from_bytes(
+        (example / CALLS / "001-invite-2.eml").read_bytes(), policy=email.policy.default
+    )
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "remplace la précédente" in text
+    (event,) = Calendar.from_ical(
+        next(p for p in msg.walk() if p.get_content_type() == "text/calendar").get_content()
+    ).walk("VEVENT")
+    assert int(event["sequence"]) == 1
+    assert run("update", "approve", ID, "--seq", "2", "--by", "Paul Roux").exit_code == 0
+    assert run("update", "send", ID, "--seq", "2", "--dry-run").exit_code == 0
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_expectations_part_of_the_update_snapshot(example: Path, run_in, lang: str) -> None:
+    incident_id = add_english(example) if lang == "en" else ID
+    run = run_in(example)
+    wishes = {
+        "fr": ["Un point écrit chaque matin à 9 h", "Un geste commercial", "Être prévenus avant"],
+        "en": ["A written update every morning at 9", "A commercial gesture", "Notice before"],
+    }[lang]
+    args = [a for w in wishes for a in ("--expects", w)]
+    assert run("call", "record", incident_id, *args, "--by", "Claire Martin").exit_code == 0
+    answers = {
+        "fr": ("Il part chaque matin depuis le 23 novembre", "Hors contrat", "Dès la prochaine"),
+        "en": ("It goes out every morning since 23 November", "Outside the contract", "Next time"),
+    }[lang]
+    assert run("expect", "met", incident_id, "E1", "--answer", answers[0]).exit_code == 0
+    assert run("expect", "declined", incident_id, "E2", "--answer", answers[1]).exit_code == 0
+    assert run("expect", "answer", incident_id, "E3", "--answer", answers[2]).exit_code == 0
+    out = run("update", "draft", incident_id, "--format", "txt", "--output", "-")
+    assert out.exit_code == 0, out.output
+    title = "Vos demandes" if lang == "fr" else "What you asked of us"
+    part = out.stdout[out.stdout.index(title) :]
+    part = part[: part.index("\n\n", part.index("\n- ")) + 1]
+    snapshot(f"calls/update-expectations-{lang}.txt", part)
+    assert "unanswered-expectation" not in out.stderr

@@ -83,6 +83,7 @@ def prepare(
             hint="ask a recipient or check the mail server's log; if it did not arrive, "
             f"send it again with: meptool update send {incident_id} --seq {comm.seq} --resend",
         )
+    _check_invitation_current(incident, comm, ref)
     eml = [f for f in comm.files if f.endswith(".eml")]
     if not eml:
         raise InputError(
@@ -118,6 +119,33 @@ def prepare(
         raise InputError(f"{eml[0]} has no recipient (To)")
     sender = email.utils.parseaddr(str(message.get("From", "")))[1]
     return Preview(incident, snapshot, comm, message, sender, recipients, findings, blocking)
+
+
+def _check_invitation_current(incident: Incident, comm: Communication, ref: str) -> None:
+    """A call invitation replaced when the call was planned again must not go out."""
+    if comm.is_update or comm.call is None:
+        return
+    call = incident.call(comm.call)
+    if call is None:
+        return
+    if call.status.value != "planned" or not set(comm.files) & set(call.files):
+        newer = [
+            c.seq
+            for c in incident.communications
+            if c.call == call.seq and set(c.files) & set(call.files)
+        ]
+        hint = (
+            f"send the current invitation instead: update {newer[-1]}"
+            if newer and call.status.value == "planned"
+            else f"prepare it again: meptool call prepare {incident.id} --seq {call.seq} "
+            "--format eml"
+        )
+        raise InputError(
+            f"{ref} invites to call {call.seq} as it was before: the call is now "
+            f"{call.status.value}"
+            + (" and was planned again" if call.status.value == "planned" else ""),
+            hint=hint,
+        )
 
 
 def smtp_settings(ws: Workspace) -> Any:

@@ -387,7 +387,12 @@ def _log(ws: Workspace, ed: Any, plan: _Plan, made: _Files, paths: list[Path]) -
     from meptool.updates import fingerprint, relative
 
     call, incident = plan.call, ed.incident
-    item = {**plan.data, "files": [relative(ws, p) for p in paths]}
+    files = [relative(ws, p) for p in paths]
+    if plan.old is not None and plan.old.sequence == call.sequence:
+        # same time, length and people: the files not written again are still current
+        kinds = {Path(f).suffix for f in files}
+        files += [f for f in plan.old.files if Path(f).suffix not in kinds and f not in files]
+    item = {**plan.data, "files": files}
     if plan.index is None:
         ed.append("calls", item=item)
     else:
