@@ -174,6 +174,8 @@ def test_bad_input_is_refused_and_nothing_is_written(example: Path, run_in) -> N
     unknown = run("expect", "met", ID, "E9")
     assert "no expectation E9" in unknown.stderr
     assert run("call", "record", ID).exit_code == 2  # nothing to record, nothing asked
+    early = run("call", "record", ID, "--at", "2026-11-01T10:00", "--heard", "x")
+    assert early.exit_code == 2 and "before the incident began" in early.stderr
     assert path.read_bytes() == before
     assert not (example / CALLS).exists()
     # no mail_domain: no UID for the invitation; the brief alone still works
@@ -435,3 +437,26 @@ def test_expectations_part_of_the_update_snapshot(example: Path, run_in, lang: s
     part = part[: part.index("\n\n", part.index("\n- ")) + 1]
     snapshot(f"calls/update-expectations-{lang}.txt", part)
     assert "unanswered-expectation" not in out.stderr
+
+
+def test_record_walkthrough_of_a_call_never_prepared(example: Path) -> None:
+    child = spawn(example, "call", "record", ID)
+    child.expect_exact("This call was not prepared: it is recorded as a new one.")
+    answer(child, "When did the call take place (now)", "08:15")
+    answer(child, "What did they say? In their words", "")
+    answer(child, "What do they expect from us?", "Un interlocuteur joignable le soir")
+    answer(child, "What do they expect from us?", "")
+    answer(child, "Their answer on the new schedule and budget", "")
+    answer(child, "Their words on it (optional)", "")
+    answer(child, "Who said it (the client's spokesperson)", "Marc Petit")
+    child.expect_exact("(a new call: it was not prepared)")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == 0, session(child)
+    inc = incident(example)
+    (call,) = inc.calls
+    assert call.at.isoformat() == "2026-11-21T08:15:00+01:00" and call.status.value == "held"
+    assert inc.schedule_impact.agreement is None
+    assert inc.schedule_impact.client_agreement.value == "pending"
+    (e,) = inc.expectations
+    assert (e.text, e.by, e.call) == ("Un interlocuteur joignable le soir", "Marc Petit", 1)

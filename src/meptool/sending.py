@@ -297,6 +297,7 @@ class ListRow:
     recipients: list[str]
     refused: list[str]
     files: list[str]
+    call: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -312,6 +313,7 @@ class ListRow:
             "recipients": self.recipients,
             "refused_recipients": self.refused,
             "files": self.files,
+            "call": self.call,
         }
 
 
@@ -333,6 +335,7 @@ def list_updates(ws: Workspace, incident_id: str) -> list[ListRow]:
             recipients=list(c.recipients),
             refused=list(c.refused_recipients),
             files=list(c.files),
+            call=c.call,
         )
         for c in sorted(incident.communications, key=lambda c: c.seq)
     ]

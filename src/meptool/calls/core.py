@@ -510,6 +510,7 @@ def record(
         agreement = None
     with store.edit(ws, incident_id, expected=expected) as ed:
         incident = ed.incident
+        _check_before(incident, at)
         call = target_call(incident, seq)
         names = resolve_contacts(incident, with_) if with_ else None
         speaker = _speaker(incident, by, names or (list(call.with_) if call else None))
@@ -549,19 +550,37 @@ def record(
                 answer["words"] = words
             ed.set("schedule_impact", "client_agreement", value=agreement)
             ed.set("schedule_impact", "agreement", value=answer)
-        parts_fr = [f"Appel n° {number} tenu"]
-        parts_en = [f"Client call {number} held"]
-        if ids:
-            parts_fr.append(f"attentes notées : {', '.join(ids)}")
-            parts_en.append(f"expectations noted: {', '.join(ids)}")
-        if agreement is not None:
-            fr = "accepté" if agreement is Agreement.AGREED else "refusé"
-            parts_fr.append(f"nouveau calendrier {fr} par {speaker}")
-            parts_en.append(f"new schedule {agreement.value} by {speaker}")
-        ed.entry(
-            _say(incident, " ; ".join(parts_fr), "; ".join(parts_en)), kind=EntryKind.CALL, at=when
-        )
+        ed.entry(_held(incident, number, ids, agreement, speaker), kind=EntryKind.CALL, at=when)
     return Recorded(number, created, heard, ids, agreement.value if agreement else None)
+
+
+def _check_before(incident: Incident, at: dt.datetime | None) -> None:
+    opened = incident.opened_at
+    if at is not None and opened is not None and at < opened:
+        raise UsageError(
+            f"--at {at.isoformat()} is before the incident began ({opened.isoformat()})",
+            hint="give the time the call took place, e.g. --at 14:30",
+        )
+
+
+def _held(
+    incident: Incident,
+    number: int,
+    ids: list[str],
+    agreement: Agreement | None,
+    speaker: str | None,
+) -> str:
+    """The timeline's words for a call held (internal)."""
+    parts_fr = [f"Appel n° {number} tenu"]
+    parts_en = [f"Client call {number} held"]
+    if ids:
+        parts_fr.append(f"attentes notées : {', '.join(ids)}")
+        parts_en.append(f"expectations noted: {', '.join(ids)}")
+    if agreement is not None:
+        fr = "accepté" if agreement is Agreement.AGREED else "refusé"
+        parts_fr.append(f"nouveau calendrier {fr} par {speaker}")
+        parts_en.append(f"new schedule {agreement.value} by {speaker}")
+    return _say(incident, " ; ".join(parts_fr), "; ".join(parts_en))
 
 
 def _speaker(incident: Incident, by: str | None, names: list[str] | None) -> str | None:
