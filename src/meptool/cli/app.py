@@ -107,6 +107,7 @@ def root(
 def _register() -> None:
     from meptool.cli import (
         call,
+        expect,
         feedback,
         incident,
         retro,
@@ -123,7 +124,7 @@ def _register() -> None:
     app.add_typer(retro.app, name="retro")
     app.add_typer(feedback.app, name="feedback")
     app.add_typer(call.app, name="call")
-    app.add_typer(call.expect_app, name="expect")
+    app.add_typer(expect.app, name="expect")
     app.add_typer(templates_cmd.app, name="templates")
 
 
