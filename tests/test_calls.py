@@ -460,3 +460,27 @@ def test_record_walkthrough_of_a_call_never_prepared(example: Path) -> None:
     assert inc.schedule_impact.client_agreement.value == "pending"
     (e,) = inc.expectations
     assert (e.text, e.by, e.call) == ("Un interlocuteur joignable le soir", "Marc Petit", 1)
+
+
+def test_invitation_in_utc_and_optional_attendees(example: Path, run_in) -> None:
+    config = example / "meptool.yaml"
+    config.write_text(config.read_text().replace("timezone: Europe/Paris", "timezone: UTC"))
+    path = example / "incidents" / ID / "incident.yaml"
+    text = path.read_text()
+    marker = "      kind: domain-expert\n"
+    path.write_text(
+        text.replace(
+            marker,
+            marker + "    - name: Lina Roche\n      email: lina.roche@maison-dupont.example\n"
+            "      role: Service client\n",
+            1,
+        )
+    )
+    result = run_in(example)("call", "prepare", ID, "--at", "2026-11-23T09:00:00+00:00")
+    assert result.exit_code == 0, result.output
+    raw = (example / CALLS / "001-invite.ics").read_text()
+    assert "BEGIN:VTIMEZONE" not in raw and "DTSTART:20261123T090000Z" in raw
+    _, event = ics(example / CALLS / "001-invite.ics")
+    people = attendees(event)
+    assert people["lina.roche@maison-dupont.example"]["ROLE"] == "OPT-PARTICIPANT"
+    assert people["marc.petit@maison-dupont.example"]["ROLE"] == "REQ-PARTICIPANT"

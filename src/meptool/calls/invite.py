@@ -95,7 +95,8 @@ def calendar(
         address.params.update(
             {
                 "cn": vText(person["name"]),
-                "role": "REQ-PARTICIPANT",
+                # decision-makers and domain experts are needed; others are welcome
+                "role": "REQ-PARTICIPANT" if person["kind"] != "other" else "OPT-PARTICIPANT",
                 "partstat": "NEEDS-ACTION",
                 "rsvp": "TRUE",
                 "cutype": "INDIVIDUAL",
