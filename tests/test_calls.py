@@ -484,3 +484,18 @@ def test_invitation_in_utc_and_optional_attendees(example: Path, run_in) -> None
     people = attendees(event)
     assert people["lina.roche@maison-dupont.example"]["ROLE"] == "OPT-PARTICIPANT"
     assert people["marc.petit@maison-dupont.example"]["ROLE"] == "REQ-PARTICIPANT"
+
+
+def test_workspace_templates_override_the_call_templates(example: Path, run_in) -> None:
+    custom = example / "my-templates" / "calls" / "fr"
+    custom.mkdir(parents=True)
+    (custom / "agenda.txt.j2").write_text("Ordre du jour de {{ lead.name }} : vous écouter.\n")
+    (custom / "brief.md.j2").write_text("# Notre fiche {{ incident.id }}\n")
+    config = example / "meptool.yaml"
+    config.write_text(config.read_text() + "templates_dir: my-templates\n")
+    result = run_in(example)("call", "prepare", ID, "--at", "2026-11-23 10:00")
+    assert result.exit_code == 0, result.output
+    _, event = ics(example / CALLS / "001-invite.ics")
+    assert str(event["description"]) == "Ordre du jour de Julie Leroy\u202f: vous écouter.\n"
+    assert (example / CALLS / "001-brief.md").read_text() == "# Notre fiche MEP-2026-001\n"
+    assert "Notre fiche MEP-2026-001</h1>" in (example / CALLS / "001-brief.html").read_text()
