@@ -499,3 +499,32 @@ def test_workspace_templates_override_the_call_templates(example: Path, run_in) 
     assert str(event["description"]) == "Ordre du jour de Julie Leroy\u202f: vous écouter.\n"
     assert (example / CALLS / "001-brief.md").read_text() == "# Notre fiche MEP-2026-001\n"
     assert "Notre fiche MEP-2026-001</h1>" in (example / CALLS / "001-brief.html").read_text()
+
+
+def test_cancel_withdraws_the_invitation(example: Path, run_in) -> None:
+    run = run_in(example)
+    assert run("call", "prepare", ID, "--at", "2026-11-23 10:00", "--format", "eml").exit_code == 0
+    assert run("update", "approve", ID, "--seq", "1", "--by", "Paul Roux").exit_code == 0
+    gone = run("call", "cancel", ID, "--reason", "le correctif est déjà en production",
+               "--format", "eml")  # fmt: skip
+    assert gone.exit_code == 0, gone.output
+    cal, event = ics(example / CALLS / "001-cancel.ics")
+    assert str(cal["method"]) == "CANCEL" and str(event["status"]) == "CANCELLED"
+    assert str(event["uid"]) == "call-MEP-2026-001-1@agence.example"
+    assert int(event["sequence"]) == 1
+    inc = incident(example)
+    assert inc.calls[0].status.value == "cancelled" and inc.calls[0].sequence == 1
+    msg = email.message_from_bytes(
+        (example / CALLS / "001-cancel.eml").read_bytes(), policy=email.policy.default
+    )
+    part = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") == "CANCEL"
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "n’aura pas lieu" in text and "le correctif est déjà en production" in text
+    # the invitation may no longer go out; the cancellation may, once approved
+    assert run("update", "send", ID, "--seq", "1", "--dry-run").exit_code == 1
+    assert run("update", "approve", ID, "--seq", "2", "--by", "Paul Roux").exit_code == 0
+    assert run("update", "send", ID, "--seq", "2", "--dry-run").exit_code == 0
+    assert run("call", "cancel", ID, "--seq", "1").exit_code == 1  # already cancelled
+    assert run("call", "cancel", ID).exit_code == 3  # no planned call left
+    assert run("call", "record", ID, "--seq", "1", "--heard", "x").exit_code == 1

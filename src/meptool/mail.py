@@ -85,12 +85,13 @@ def build(
     references: Sequence[str] = (),
     language: str | None = None,
     calendar: str | None = None,
+    calendar_method: str = "REQUEST",
 ) -> EmailMessage:
     """A multipart/alternative message: plain text first, then HTML.
 
-    With `calendar` (an iCalendar `METHOD:REQUEST` text), a third alternative
-    `text/calendar; method=REQUEST` carries the invitation, as mail programs
-    expect of a meeting request (RFC 6047).
+    With `calendar` (an iCalendar text of `calendar_method`, REQUEST or CANCEL),
+    a third alternative `text/calendar; method=…` carries it, as mail programs
+    expect of a meeting request or cancellation (RFC 6047).
     """
     if not to:
         raise InputError("the e-mail has no recipient")
@@ -112,7 +113,7 @@ def build(
             subtype="calendar",
             charset="utf-8",
             cte="quoted-printable",
-            params={"method": "REQUEST"},
+            params={"method": _one_line(calendar_method, "calendar method")},
         )
     if language:  # after the parts: set_content clears Content-* headers
         msg["Content-Language"] = _one_line(language, "language")

@@ -128,7 +128,12 @@ def _check_invitation_current(incident: Incident, comm: Communication, ref: str)
     call = incident.call(comm.call)
     if call is None:
         return
-    if call.status.value != "planned" or not set(comm.files) & set(call.files):
+    current = set(comm.files) & set(call.files)
+    if any("-cancel." in f for f in comm.files):
+        if call.status.value == "cancelled" and current:
+            return
+        raise InputError(f"{ref} cancels call {call.seq}, which is {call.status.value}")
+    if call.status.value != "planned" or not current:
         newer = [
             c.seq
             for c in incident.communications

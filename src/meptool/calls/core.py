@@ -3,9 +3,11 @@ they are about."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
+from pathlib import Path
 
 from meptool.enums import Language
 from meptool.errors import NotFoundError, UsageError
@@ -134,3 +136,30 @@ def pick_call(incident: Incident, seq: int) -> tuple[int, Call]:
 def say(incident: Incident, fr: str, en: str) -> str:
     lang = incident.language.value if incident.language else "fr"
     return fr if lang == "fr" else en
+
+
+def write_files(
+    ws: Workspace, contents: dict[str, tuple[Path, bytes]], before: dict[Path, bytes | None]
+) -> list[Path]:
+    """Write the files (inside the workspace), keeping in `before` what each held."""
+    from meptool import store
+    from meptool.outputs import own_path
+
+    paths = [own_path(ws.root, p, ws.display(p)) for p, _ in contents.values()]
+    for (_, data), path in zip(contents.values(), paths, strict=True):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        before[path] = path.read_bytes() if path.is_file() else None
+        store.atomic_write(path, data)
+    return paths
+
+
+def put_back(before: dict[Path, bytes | None]) -> None:
+    """Undo `write_files` after a failure: nothing half-written stays."""
+    from meptool import store
+
+    for path, old in before.items():
+        with contextlib.suppress(OSError):
+            if old is None:
+                path.unlink()
+            else:
+                store.atomic_write(path, old)

@@ -53,8 +53,10 @@ def calendar(
     incident: Incident,
     call: Call,
     context: dict[str, Any],
+    *,
+    method: str = "REQUEST",
 ) -> str:
-    """The invitation as iCalendar text (CRLF line ends, folded lines)."""
+    """The invitation (or, with `method="CANCEL"`, its cancellation) as iCalendar text."""
     from icalendar import Calendar, Event, vCalAddress, vText
 
     from meptool.templating import render
@@ -70,7 +72,7 @@ def calendar(
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     event = Event()
     event.add("uid", call.uid or uid(incident.id, call.seq, ws.config.mail_domain))
     event.add("sequence", call.sequence)
@@ -80,7 +82,7 @@ def calendar(
     event.add("dtend", start + dt.timedelta(minutes=call.duration))
     event.add("summary", summary)
     event.add("description", agenda)
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("transp", "OPAQUE")
     who = vCalAddress(f"mailto:{lead_email}")
     who.params["cn"] = vText(lead_name)
@@ -118,8 +120,12 @@ def mail(
     ics: str,
     *,
     comm_seq: int,
+    method: str = "REQUEST",
 ) -> tuple[bytes, str, str]:
-    """The invitation mail (text, HTML and the calendar request): bytes, subject, Message-ID."""
+    """The invitation mail (text, HTML and the calendar request): bytes, subject, Message-ID.
+
+    With `method="CANCEL"`, the mail that cancels the call (`calls/<lang>/cancel*.j2`).
+    """
     from meptool import mail as mailer
     from meptool.render import render_mail
     from meptool.updates import sender
@@ -131,7 +137,9 @@ def mail(
             hint="add an email to the contacts under client.contacts, or invite others with "
             "--with NAME",
         )
-    out = render_mail(env, f"calls/{lang}/invite.md.j2", f"calls/{lang}/subject.txt.j2", context)
+    stem = "cancel" if method == "CANCEL" else "invite"
+    subject = "cancel-subject" if method == "CANCEL" else "subject"
+    out = render_mail(env, f"calls/{lang}/{stem}.md.j2", f"calls/{lang}/{subject}.txt.j2", context)
     message_id = mailer.new_message_id(ws.config.mail_domain, incident.id, comm_seq)
     msg = mailer.build(
         subject=out.subject,
@@ -143,5 +151,6 @@ def mail(
         message_id=message_id,
         language=lang,
         calendar=ics,
+        calendar_method=method,
     )
     return mailer.to_bytes(msg), out.subject, message_id

@@ -12,7 +12,6 @@ already approved or sent keeps its bytes.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +27,10 @@ from meptool.calls.core import (
     parse_duration,
     parse_time,
     pick_call,
+    put_back,
     resolve_contacts,
     say,
+    write_files,
 )
 from meptool.checks import Finding
 from meptool.enums import Audience, CallStatus, CommStatus, EntryKind, Language
@@ -135,15 +136,10 @@ def prepare(
                 ics="ics" in formats,
             )
             made = _render(ws, ed.incident, plan, formats)
-            paths = _write(ws, made, before)
+            paths = write_files(ws, made.contents, before)
             _log(ws, ed, plan, made, paths)
     except BaseException:
-        for path, old_bytes in before.items():  # nothing half-written: put the files back
-            with contextlib.suppress(OSError):
-                if old_bytes is None:
-                    path.unlink()
-                else:
-                    store.atomic_write(path, old_bytes)
+        put_back(before)
         raise
     call = plan.call
     result = Prepared(
@@ -261,18 +257,6 @@ def _render(ws: Workspace, incident: Incident, plan: _Plan, formats: list[str]) 
     return made
 
 
-def _write(ws: Workspace, made: _Files, before: dict[Path, bytes | None]) -> list[Path]:
-    """Write the files, keeping in `before` what each held, to put it back on failure."""
-    from meptool import store
-
-    paths = [_own(ws, p) for p, _ in made.contents.values()]
-    for (_, data), path in zip(made.contents.values(), paths, strict=True):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        before[path] = path.read_bytes() if path.is_file() else None
-        store.atomic_write(path, data)
-    return paths
-
-
 def _log(ws: Workspace, ed: Any, plan: _Plan, made: _Files, paths: list[Path]) -> None:
     from meptool.updates import fingerprint, relative
 
@@ -328,9 +312,3 @@ def _brief_title(incident: Incident, seq: int, lang: str) -> str:
     if lang == "fr":
         return f"Préparation de l’appel n° {seq} — {incident.id}"
     return f"Call {seq} brief — {incident.id}"
-
-
-def _own(ws: Workspace, path: Path) -> Path:
-    from meptool.outputs import own_path
-
-    return own_path(ws.root, path, ws.display(path))

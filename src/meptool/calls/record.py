@@ -73,6 +73,12 @@ def record(
         incident = ed.incident
         _check_before(incident, at)
         call = target_call(incident, seq)
+        if call is not None and call.status is CallStatus.CANCELLED:
+            raise InputError(
+                f"call {call.seq} of {incident_id} was cancelled",
+                hint=f"record the call that did take place: meptool call record {incident_id} "
+                "--at TIME …",
+            )
         names = resolve_contacts(incident, with_) if with_ else None
         speaker = _speaker(incident, by, names or (list(call.with_) if call else None))
         if agreement is not None:

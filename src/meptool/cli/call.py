@@ -318,6 +318,60 @@ def record_cmd(
     _note(f"Next: 'meptool update draft {incident_id}' answers them in writing.")
 
 
+@app.command("cancel")
+def cancel_cmd(
+    ctx: typer.Context,
+    incident_id: IdArg,
+    *,
+    seq: Annotated[
+        int | None,
+        typer.Option(
+            "--seq",
+            min=1,
+            help="Call number (default: the latest planned one).",
+            show_default=False,
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(help="Why, in words for the client (optional).", show_default=False),
+    ] = None,
+    format_: Annotated[
+        str | None,
+        typer.Option("--format", help="Comma-separated: ics, eml (default: ics)."),
+    ] = None,
+    json_: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Cancel a planned call and withdraw its invitation (METHOD:CANCEL; a mail with --format eml).
+
+    Example:  meptool call cancel MEP-2026-001 --seq 1 --format eml
+    """
+    from meptool.calls.cancel import cancel, parse_formats
+    from meptool.cli.output import echo, print_json
+    from meptool.cli.update import _show_findings
+
+    state = settings(ctx, workspace, no_input)
+    ws = open_workspace(state)
+    done = cancel(ws, incident_id, seq=seq, formats=parse_formats(format_), reason=reason)
+    if json_:
+        print_json(done.as_dict(ws))
+        return
+    echo(f"call {done.seq} of {incident_id} cancelled")
+    for warning in done.warnings:
+        _note(f"warning: {warning}", "yellow")
+    for path in done.files:
+        echo(ws.display(path))
+    if done.comm_seq is not None:
+        _note(f"cancellation mail logged as update {done.comm_seq}: {done.subject}")
+        _show_findings(done.findings)
+        _note(
+            f"Next: 'meptool update approve {incident_id} --seq {done.comm_seq} --by NAME', "
+            f"then 'meptool update send {incident_id} --seq {done.comm_seq}'."
+        )
+
+
 @app.command("list")
 def list_cmd(
     ctx: typer.Context,
