@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from meptool import store
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
 from test_walkthrough import answer, session, spawn
 from updates_helpers import ID, add_english, set_smtp, snapshot
 

@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from meptool.compose import _version as version_words
-from meptool.enums import ActionStatus, Agreement, ContactKind, Status
-from meptool.model import Call, Contact, Incident
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.model.enums import ActionStatus, Agreement, ContactKind, Status
+from meptool.model.incident import Call, Contact, Incident
+from meptool.updates.compose import _version as version_words
 
 
 @dataclass(frozen=True)

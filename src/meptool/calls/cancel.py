@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from meptool.calls.core import CALLS, language_of, pick_call, put_back, say, write_files
-from meptool.checks import Finding
-from meptool.enums import Audience, CallStatus, CommStatus, EntryKind, Language
 from meptool.errors import InputError, NotFoundError, UsageError
-from meptool.model import Call, Incident
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.model.enums import Audience, CallStatus, CommStatus, EntryKind, Language
+from meptool.model.incident import Call, Incident
+from meptool.updates.check import Finding
 
 FORMATS = ("ics", "eml")
 
@@ -81,10 +81,10 @@ def cancel(
     language: Language | None = None,
 ) -> Cancelled:
     """Mark a planned call cancelled and write the cancellation of its invitation."""
-    from meptool import store
     from meptool.calls import brief, invite
-    from meptool.render import environment
-    from meptool.updates import check_comm, fingerprint, pick, relative
+    from meptool.files import store
+    from meptool.updates.drafts import check_comm, fingerprint, pick, relative
+    from meptool.updates.render import environment
 
     formats = formats or ["ics"]
     before: dict[Path, bytes | None] = {}

@@ -9,10 +9,10 @@ import difflib
 import re
 from pathlib import Path
 
-from meptool.enums import Language
 from meptool.errors import NotFoundError, UsageError
-from meptool.model import Call, Incident
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.model.enums import Language
+from meptool.model.incident import Call, Incident
 
 FORMATS = ("md", "html", "ics", "eml")
 DEFAULT_FORMATS = ("md", "html", "ics")
@@ -142,8 +142,8 @@ def write_files(
     ws: Workspace, contents: dict[str, tuple[Path, bytes]], before: dict[Path, bytes | None]
 ) -> list[Path]:
     """Write the files (inside the workspace), keeping in `before` what each held."""
-    from meptool import store
-    from meptool.outputs import own_path
+    from meptool.files import store
+    from meptool.files.outputs import own_path
 
     paths = [own_path(ws.root, p, ws.display(p)) for p, _ in contents.values()]
     for (_, data), path in zip(contents.values(), paths, strict=True):
@@ -155,7 +155,7 @@ def write_files(
 
 def put_back(before: dict[Path, bytes | None]) -> None:
     """Undo `write_files` after a failure: nothing half-written stays."""
-    from meptool import store
+    from meptool.files import store
 
     for path, old in before.items():
         with contextlib.suppress(OSError):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from meptool.enums import EntryKind, ExpectationStatus
 from meptool.errors import InputError, NotFoundError, UsageError
-from meptool.model import Expectation, Incident
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.model.enums import EntryKind, ExpectationStatus
+from meptool.model.incident import Expectation, Incident
 
 
 def next_id(existing: list[Expectation], taken: list[str] | None = None) -> str:
@@ -54,7 +54,7 @@ def add(
     answer: str | None = None,
 ) -> Expectation:
     """Record an expectation raised outside a call (an e-mail, a message)."""
-    from meptool import store
+    from meptool.files import store
 
     clean = _clean(text, "--text")
     with store.edit(ws, incident_id) as ed:
@@ -81,7 +81,7 @@ def close(
     by: str | None = None,
 ) -> Expectation:
     """Mark an expectation met or declined (a decline needs the reason, for the client)."""
-    from meptool import store
+    from meptool.files import store
 
     answer = _clean(answer, "--answer")
     if status is ExpectationStatus.DECLINED and not answer:
@@ -105,7 +105,7 @@ def close(
 
 def answer(ws: Workspace, incident_id: str, expectation_id: str, text: str) -> Expectation:
     """Say where an open expectation stands (the next update repeats it)."""
-    from meptool import store
+    from meptool.files import store
 
     clean = _clean(text, "--answer")
     with store.edit(ws, incident_id) as ed:

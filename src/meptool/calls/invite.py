@@ -15,8 +15,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from meptool.errors import InputError
-from meptool.model import Call, Incident
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.model.incident import Call, Incident
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -59,14 +59,14 @@ def calendar(
     """The invitation (or, with `method="CANCEL"`, its cancellation) as iCalendar text."""
     from icalendar import Calendar, Event, vCalAddress, vText
 
-    from meptool.templating import render
+    from meptool.writing.templating import render
 
     lang = context["lang"]
     lead_name, lead_email = organiser(incident)
     summary = " ".join(render(env, f"calls/{lang}/summary.txt.j2", context).split())
     agenda = render(env, f"calls/{lang}/agenda.txt.j2", context).strip() + "\n"
     if lang == "fr":
-        from meptool.compose import typo_fr
+        from meptool.updates.compose import typo_fr
 
         summary, agenda = typo_fr(summary), typo_fr(agenda)
     cal = Calendar()
@@ -126,9 +126,9 @@ def mail(
 
     With `method="CANCEL"`, the mail that cancels the call (`calls/<lang>/cancel*.j2`).
     """
-    from meptool import mail as mailer
-    from meptool.render import render_mail
-    from meptool.updates import sender
+    from meptool.updates import mail as mailer
+    from meptool.updates.drafts import sender
+    from meptool.updates.render import render_mail
 
     lang = context["lang"]
     if not context["recipients"]:

@@ -32,11 +32,11 @@ from meptool.calls.core import (
     say,
     write_files,
 )
-from meptool.checks import Finding
-from meptool.enums import Audience, CallStatus, CommStatus, EntryKind, Language
 from meptool.errors import InputError, UsageError
-from meptool.model import Call, Incident
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.model.enums import Audience, CallStatus, CommStatus, EntryKind, Language
+from meptool.model.incident import Call, Incident
+from meptool.updates.check import Finding
 
 
 @dataclass
@@ -109,8 +109,8 @@ def prepare(
     language: Language | None = None,
 ) -> Prepared:
     """Write the brief and the invitation of a new call (or of call `seq`, planned again)."""
-    from meptool import store
-    from meptool.updates import check_comm, pick
+    from meptool.files import store
+    from meptool.updates.drafts import check_comm, pick
 
     formats = formats or list(DEFAULT_FORMATS)
     minutes = parse_duration(duration) if duration is not None else None
@@ -220,7 +220,7 @@ def _decide(
 
 def _render(ws: Workspace, incident: Incident, plan: _Plan, formats: list[str]) -> _Files:
     from meptool.calls import brief, invite
-    from meptool.render import environment, render_html_page, render_markdown
+    from meptool.updates.render import environment, render_html_page, render_markdown
 
     call, lang = plan.call, plan.lang
     env = environment(ws)
@@ -258,7 +258,7 @@ def _render(ws: Workspace, incident: Incident, plan: _Plan, formats: list[str]) 
 
 
 def _log(ws: Workspace, ed: Any, plan: _Plan, made: _Files, paths: list[Path]) -> None:
-    from meptool.updates import fingerprint, relative
+    from meptool.updates.drafts import fingerprint, relative
 
     call, incident = plan.call, ed.incident
     files = [relative(ws, p) for p in paths]

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from meptool.calls.core import DEFAULT_DURATION, all_contacts, pick_call, resolve_contacts, say
-from meptool.enums import Agreement, CallStatus, EntryKind, Via
 from meptool.errors import InputError, UsageError
-from meptool.model import Call, Incident
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.model.enums import Agreement, CallStatus, EntryKind, Via
+from meptool.model.incident import Call, Incident
 
 
 @dataclass
@@ -58,7 +58,7 @@ def record(
     expected: Any = None,
 ) -> Recorded:
     """Record a call that took place (creating it when it was never prepared)."""
-    from meptool import store
+    from meptool.files import store
 
     heard = [h.strip() for h in heard or [] if h.strip()]
     expects = [e.strip() for e in expects or [] if e.strip()]
@@ -203,7 +203,7 @@ def _add_expectations(
 
 def list_calls(ws: Workspace, incident_id: str) -> tuple[Incident, list[Call]]:
     """The calls of an incident, in order."""
-    from meptool import store
+    from meptool.files import store
 
     incident, _ = store.read(ws, incident_id)
     return incident, sorted(incident.calls, key=lambda c: c.seq)

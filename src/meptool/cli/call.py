@@ -15,12 +15,12 @@ from meptool.cli.common import (
     open_workspace,
     settings,
 )
-from meptool.enums import Language
+from meptool.model.enums import Language
 
 if TYPE_CHECKING:
     from meptool.cli.prompts import Step
-    from meptool.model import Call, Incident
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
+    from meptool.model.incident import Call, Incident
 
 app = group("The client call: prepare it (brief and invitation), record what was said.")
 
@@ -255,12 +255,12 @@ def record_cmd(
     Example:  meptool call record MEP-2026-001 --heard "Nos clients appellent" \\
                   --expects "Un point chaque matin"
     """
-    from meptool import store
     from meptool.calls.record import record, target_call
     from meptool.cli.output import echo, print_json
     from meptool.cli.prompts import ask, time_parser
-    from meptool.enums import Agreement
     from meptool.errors import UsageError
+    from meptool.files import store
+    from meptool.model.enums import Agreement
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)

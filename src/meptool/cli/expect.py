@@ -17,7 +17,7 @@ from meptool.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 app = group("What the client asked of us: add, met, declined, answer, list.")
 
@@ -80,7 +80,7 @@ def _close(
     no_input: bool,
 ) -> None:
     from meptool.calls.expectations import close
-    from meptool.enums import ExpectationStatus
+    from meptool.model.enums import ExpectationStatus
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -194,10 +194,10 @@ def expect_list(
     no_input: NoInputOpt = False,
 ) -> None:
     """What the client asked of us: each expectation, its status and our answer."""
-    from meptool import store
     from meptool.calls.expectations import as_dict
     from meptool.cli.output import print_json, table
     from meptool.cli.views import when
+    from meptool.files import store
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
