@@ -65,6 +65,10 @@ def aged(example: Path) -> Path:
         ["incident", "validate", "--help"],
         ["init", "--help"],
         ["schema", "--help"],
+        ["call", "--help"],
+        ["call", "prepare", "--help"],
+        ["call", "record", "--help"],
+        ["expect", "met", "--help"],
     ],
 )
 def test_help_imports_nothing_heavy(aged: Path, args: list[str]) -> None:

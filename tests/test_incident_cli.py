@@ -82,9 +82,10 @@ def test_list_filters_and_json(example: Path, run_in) -> None:
         "NEXT",
         "UPDATE",
         "DUE",
+        "EXPECTATIONS",
     ]
     assert lines[1].startswith("MEP-2026-001  critical  mitigated")
-    assert lines[1].endswith("2026-11-21 10:00 +0100")
+    assert lines[1].endswith("2026-11-21 10:00 +0100  —")
     crit = json.loads(run("incident", "list", "--severity", "critical", "--json").stdout)
     assert [r["id"] for r in crit] == ["MEP-2026-001"]
     assert crit[0]["next_update_due"] == "2026-11-21T10:00:00+01:00"

@@ -106,6 +106,8 @@ def root(
 
 def _register() -> None:
     from meptool.cli import (
+        call,
+        expect,
         feedback,
         incident,
         retro,
@@ -121,6 +123,8 @@ def _register() -> None:
     app.add_typer(update.app, name="update")
     app.add_typer(retro.app, name="retro")
     app.add_typer(feedback.app, name="feedback")
+    app.add_typer(call.app, name="call")
+    app.add_typer(expect.app, name="expect")
     app.add_typer(templates_cmd.app, name="templates")
 
 

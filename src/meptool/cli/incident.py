@@ -217,10 +217,13 @@ def list_(
             due = when(r.next_update_due, ws.tz) if r.next_update_due else "—"
             if r.overdue:
                 due += " OVERDUE"
-            cells.append([r.id, r.severity, r.status, r.title, when(r.detected_at, ws.tz), due])
+            asked = f"{r.open_expectations} open" if r.open_expectations else "—"
+            cells.append(
+                [r.id, r.severity, r.status, r.title, when(r.detected_at, ws.tz), due, asked]
+            )
             styles.append("bold red" if r.overdue else SEVERITY_STYLE.get(r.severity, ""))
         table(
-            ["ID", "SEVERITY", "STATUS", "TITLE", "DETECTED", "NEXT UPDATE DUE"],
+            ["ID", "SEVERITY", "STATUS", "TITLE", "DETECTED", "NEXT UPDATE DUE", "EXPECTATIONS"],
             cells,
             styles=styles,
         )
@@ -255,6 +258,7 @@ def show(
     if json_:
         data = incident.model_dump(mode="json", exclude_none=True)
         data["next_update_due_computed"] = due.isoformat() if due else None
+        data["open_expectations"] = len(incident.open_expectations)
         print_json(data)
         return
     for line in incident_lines(incident, tz=ws.tz, due=due, now=ws.now()):

@@ -274,7 +274,7 @@ def list_cmd(
         [
             [
                 str(r.seq),
-                r.audience,
+                f"call {r.call} invitation" if r.call else r.audience,
                 r.language,
                 r.status,
                 r.approved_by or "—",

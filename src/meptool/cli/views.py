@@ -141,6 +141,7 @@ def _cause_and_plan(inc: Incident, *, tz: dt.tzinfo, now: dt.datetime) -> list[s
         if s.client_agreement:
             bits.append(f"client agreement: {s.client_agreement.value}")
         out.append(_kv("schedule", "; ".join(bits) or "—"))
+    out += _calls_and_expectations(inc, tz=tz)
     if inc.communications:
         out.append("[bold]client updates:[/]")
         for comm in inc.communications:
@@ -151,4 +152,31 @@ def _cause_and_plan(inc: Incident, *, tz: dt.tzinfo, now: dt.datetime) -> list[s
                 f"  #{comm.seq} {comm.audience.value} {comm.language.value} {comm.status.value}"
                 f"{sent}: {escape(comm.subject)}"
             )
+    return out
+
+
+def _calls_and_expectations(inc: Incident, *, tz: dt.tzinfo) -> list[str]:
+    """The client calls, what was heard, and what the client asked of us."""
+    out: list[str] = []
+    if inc.schedule_impact and inc.schedule_impact.agreement:
+        a = inc.schedule_impact.agreement
+        words = f": “{escape(a.words)}”" if a.words else ""
+        out.append(_kv("client's answer", f"{a.by}, {when(a.at, tz)}, by {a.via.value}") + words)
+    if inc.calls:
+        out.append("[bold]client calls:[/]")
+        for c in sorted(inc.calls, key=lambda c: c.seq):
+            out.append(
+                f"  #{c.seq} {when(c.at, tz)} {c.duration} min {c.status.value}"
+                f" with {escape(', '.join(c.with_) or '—')}"
+            )
+            for said in c.heard:
+                out.append(f"    heard: “{escape(said)}”")
+    if inc.expectations:
+        opened = len(inc.open_expectations)
+        out.append(f"[bold]client expectations:[/] {opened} open of {len(inc.expectations)}")
+        for e in inc.expectations:
+            style = {"open": "bold yellow", "met": "green", "declined": "dim"}[e.status.value]
+            answer = f" — {escape(e.answer)}" if e.answer else ""
+            by = f" ({escape(e.by)})" if e.by else ""
+            out.append(f"  {e.id} [{style}]{e.status.value}[/] {escape(e.text)}{by}{answer}")
     return out

@@ -67,4 +67,5 @@ def facts(inc: Incident) -> Facts:
         "gaps": gaps,
         "waiting": waiting,
         "feedback": [[fb.at.isoformat(), fb.csat] for fb in inc.feedback],
+        "expectations": [e.status.value for e in inc.expectations],
     }

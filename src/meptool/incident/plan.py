@@ -125,6 +125,9 @@ def set_schedule(ed: Editor, change: Schedule, *, by: str | None = None) -> bool
         if value is None or (current is not None and getattr(current, key) == value):
             continue
         ed.set("schedule_impact", key, value=value)
+        if key == "client_agreement" and current is not None and current.agreement is not None:
+            # the recorded answer (who, when, words) belonged to the old value
+            ed.set("schedule_impact", "agreement", value=None)
         what.append(_describe(ed.incident, key, value))
     if not what:
         return False

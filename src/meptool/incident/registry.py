@@ -104,6 +104,7 @@ class Row:
     next_update_due: dt.datetime | None
     overdue: bool
     path: str
+    open_expectations: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -117,6 +118,7 @@ class Row:
             "detected_at": self.detected_at.isoformat() if self.detected_at else None,
             "next_update_due": self.next_update_due.isoformat() if self.next_update_due else None,
             "update_overdue": self.overdue,
+            "open_expectations": self.open_expectations,
             "path": self.path,
         }
 
@@ -137,6 +139,7 @@ def summary_row(ws: Workspace, path: Path, summary: dict[str, Any], now: dt.date
         next_update_due=due,
         overdue=bool(due and due < now),
         path=ws.display(path),
+        open_expectations=int(summary.get("open_expectations") or 0),
     )
 
 

@@ -17,7 +17,7 @@ TIMES = ("detected_at", "next_update_due", "last_sent_at", "opened_at")
 
 def summarize(incident: Incident) -> dict[str, Any]:
     """The summary of a validated incident."""
-    sent = [c.sent_at for c in incident.communications if c.sent_at]
+    sent = [c.sent_at for c in incident.communications if c.sent_at and c.is_update]
     return {
         "id": incident.id,
         "title": incident.title,
@@ -29,6 +29,7 @@ def summarize(incident: Incident) -> dict[str, Any]:
         "next_update_due": incident.next_update_due,
         "last_sent_at": max(sent) if sent else None,
         "opened_at": incident.opened_at,
+        "open_expectations": len(incident.open_expectations),
     }
 
 

@@ -141,7 +141,7 @@ def update_gaps(incident: Incident, cadence: dt.timedelta, now: dt.datetime) -> 
     """Gaps from detection to the first update sent, between updates, and to resolution or now."""
     m = milestones(incident)
     sent = sorted(
-        ((c.sent_at, c.seq) for c in incident.communications if c.sent_at),
+        ((c.sent_at, c.seq) for c in incident.communications if c.sent_at and c.is_update),
         key=lambda p: p[0].astimezone(UTC),
     )
     start = m.detected

@@ -116,3 +116,28 @@ class EntryKind(StrEnum):
     ACTION = "action"
     UPDATE = "update"
     FEEDBACK = "feedback"
+    CALL = "call"
+    EXPECTATION = "expectation"
+
+
+class CallStatus(StrEnum):
+    """Where a client call stands."""
+
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class ExpectationStatus(StrEnum):
+    """What became of something the client asked of us."""
+
+    OPEN = "open"
+    MET = "met"
+    DECLINED = "declined"
+
+
+class Via(StrEnum):
+    """How the client gave an answer."""
+
+    CALL = "call"
+    MAIL = "mail"

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    model_validator,
 )
 
 from meptool.model.enums import (
@@ -27,19 +28,23 @@ from meptool.model.enums import (
     ActionType,
     Agreement,
     Audience,
+    CallStatus,
     Category,
     CommStatus,
     ContactKind,
     EntryKind,
+    ExpectationStatus,
     Language,
     Severity,
     Status,
+    Via,
     Visibility,
 )
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9]{0,15}-[0-9]{4}-[0-9]{3,6}$"
 ACTION_ID_PATTERN = r"^A[0-9]{1,4}$"
+EXPECTATION_ID_PATTERN = r"^E[0-9]{1,4}$"
 
 
 def _tz(info: ValidationInfo) -> dt.tzinfo:
@@ -226,6 +231,15 @@ class Action(Model):
     client_visible: bool = False
 
 
+class ClientAnswer(Model):
+    """Who agreed to (or refused) the new schedule and budget, when, in what words, how."""
+
+    by: Line
+    at: Time
+    words: Text | None = None
+    via: Via = Via.CALL
+
+
 class ScheduleImpact(Model):
     """Delay and budget, stated, never hidden."""
 
@@ -233,6 +247,21 @@ class ScheduleImpact(Model):
     budget_impact: Text | None = None
     new_delivery_date: Day | None = None
     client_agreement: Agreement | None = None
+    agreement: ClientAnswer | None = None
+    """The answer behind `client_agreement` (agreed or refused): kept in step with it."""
+
+    @model_validator(mode="after")
+    def _in_step(self) -> ScheduleImpact:
+        if self.agreement is not None and self.client_agreement not in (
+            Agreement.AGREED,
+            Agreement.REFUSED,
+        ):
+            raise ValueError(
+                "agreement records an answer, but client_agreement is "
+                f"{self.client_agreement.value if self.client_agreement else 'not set'}; "
+                "set client_agreement to agreed or refused, or remove agreement"
+            )
+        return self
 
 
 class CheckOverride(Model):
@@ -264,6 +293,13 @@ class Communication(Model):
     message_id: Line | None = None
     in_reply_to: Line | None = None
     check_overrides: list[CheckOverride] = Field(default_factory=list)
+    call: Annotated[int, Field(strict=True, ge=1)] | None = None
+    """Set on the invitation to a client call (its `calls[].seq`): not an update."""
+
+    @property
+    def is_update(self) -> bool:
+        """A client update, as opposed to a call invitation."""
+        return self.call is None
 
 
 class Feedback(Model):
@@ -273,6 +309,37 @@ class Feedback(Model):
     by: Line | None = None
     csat: Annotated[int, Field(strict=True, ge=1, le=5)]
     comment: Text | None = None
+
+
+class Call(Model):
+    """A call with the client (SPEC.md 8): prepared, held, and what we heard."""
+
+    model_config = Model.model_config | {"populate_by_name": True, "serialize_by_alias": True}
+    seq: Annotated[int, Field(strict=True, ge=1)]
+    at: Time
+    duration: Annotated[int, Field(strict=True, ge=5, le=480)] = 30
+    """Minutes."""
+    with_: list[Line] = Field(default_factory=list, alias="with")
+    attendees_ours: list[Line] = Field(default_factory=list)
+    heard: list[Text] = Field(default_factory=list)
+    status: CallStatus = CallStatus.PLANNED
+    files: list[Text] = Field(default_factory=list)
+    uid: Line | None = None
+    sequence: Annotated[int, Field(strict=True, ge=0)] = 0
+    """The invitation's iCalendar SEQUENCE: bumped each time the call is planned again."""
+
+
+class Expectation(Model):
+    """Something the client asked of us, and what became of it."""
+
+    id: Annotated[str, Field(strict=True, pattern=EXPECTATION_ID_PATTERN)]
+    text: Text
+    by: Line | None = None
+    at: Time
+    call: Annotated[int, Field(strict=True, ge=1)] | None = None
+    status: ExpectationStatus = ExpectationStatus.OPEN
+    answer: Text | None = None
+    answered_at: Time | None = None
 
 
 class Retro(Model):
@@ -313,10 +380,21 @@ class Incident(Model):
     next_update_due: Time | None = None
     feedback: list[Feedback] = Field(default_factory=list)
     retro: Retro | None = None
+    calls: list[Call] = Field(default_factory=list)
+    expectations: list[Expectation] = Field(default_factory=list)
 
     def action(self, action_id: str) -> Action | None:
         """The corrective-plan action with that ID."""
         return next((a for a in self.corrective_plan if a.id == action_id), None)
+
+    def call(self, seq: int) -> Call | None:
+        """The call numbered `seq`."""
+        return next((c for c in self.calls if c.seq == seq), None)
+
+    @property
+    def open_expectations(self) -> list[Expectation]:
+        """What the client asked of us and still waits for."""
+        return [e for e in self.expectations if e.status is ExpectationStatus.OPEN]
 
     @property
     def opened_at(self) -> dt.datetime | None:

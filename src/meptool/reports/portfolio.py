@@ -66,6 +66,8 @@ class Portfolio:
     csat: dict[str, dict[str, list[int]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0]))
     )
+    expectations: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    """Per client: how many of their expectations are met, declined, still open."""
 
     @property
     def months(self) -> list[str]:
@@ -171,6 +173,8 @@ def _add(
         stat.gaps += 1
         stat.late += value > promised
         stat.hours.append(value.total_seconds() / 3600)
+    for status in f.get("expectations", ()):
+        p.expectations[client][status] += 1
     for at, csat in f["feedback"]:
         cell = p.csat[client][_month(dt.datetime.fromisoformat(at), tz)]
         cell[0] += csat

@@ -125,6 +125,11 @@ def context(p: Portfolio, lang: str, tz: dt.tzinfo, *, html: bool) -> dict[str, 
         "cadence": cadence,
         "csat": csat_rows,
         "csat_months": [_date(m) for m in csat_months],
+        "expectations": [
+            (client, c["met"], c["declined"], c["open"])
+            for client, c in sorted(p.expectations.items())
+            if sum(c.values())
+        ],
         "charts": None,
     }
     if html:

@@ -61,6 +61,19 @@ class UpdateView:
     audience: str
 
 
+@dataclass(frozen=True)
+class ExpectationView:
+    """Something the client asked of us, and what became of it."""
+
+    id: str
+    text: str
+    by: str | None
+    at: dt.datetime
+    call: int | None
+    status: str
+    answer: str | None
+
+
 @dataclass
 class Report:
     """Everything a retrospective template may print, already filtered for its audience."""
@@ -92,6 +105,7 @@ class Report:
     contact: Person | None
     now: dt.datetime
     missing: list[str] = field(default_factory=list)
+    expectations: list[ExpectationView] = field(default_factory=list)
 
     @property
     def late_gaps(self) -> int:
@@ -172,6 +186,12 @@ def build(
     impact = incident.impact
     rel = incident.release
     lessons = incident.retro
+    expectations = [
+        ExpectationView(
+            e.id, text(e.text) or "", e.by, e.at, e.call, e.status.value, text(e.answer)
+        )
+        for e in incident.expectations
+    ]
     report = Report(
         audience=audience,
         lang=lang,
@@ -206,7 +226,7 @@ def build(
         updates=[
             UpdateView(c.seq, c.sent_at, text(c.subject) or "", c.audience.value)
             for c in sorted(incident.communications, key=lambda c: c.seq)
-            if c.sent_at
+            if c.sent_at and c.is_update
         ],
         entries=entries,
         root_cause=root_cause,
@@ -224,6 +244,7 @@ def build(
         contact=(incident.team.lead if incident.team and incident.team.lead else None)
         or (ws.config.team.lead if ws.config.team else None),
         now=now,
+        expectations=expectations,
     )
     report.missing = _missing(report)
     return report

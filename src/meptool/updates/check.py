@@ -384,3 +384,31 @@ def _origin_of_line(incident: Incident | None, line: str, word: str) -> str | No
         if word.casefold() in piece.casefold():
             return origin(incident, piece.strip(" .")) or origin(incident, word)
     return origin(incident, word)
+
+
+def unanswered_expectations(drafts: list[Draft], incident: Incident | None) -> list[Finding]:
+    """Warn on each open expectation of the client (SPEC.md 8) that a draft does not answer.
+
+    The text of the expectation must appear in the draft's body (the shipped
+    templates quote it under "Vos demandes" / "What you asked of us").
+    """
+    if incident is None:
+        return []
+    out: list[Finding] = []
+    for draft in drafts:
+        if "(subject)" in draft.source or "(html)" in draft.source:
+            continue
+        loc = Locator(draft.lines)
+        for i, e in enumerate(incident.expectations):
+            if e.status.value == "open" and loc.find(e.text.strip().rstrip(". ")) is None:
+                out.append(
+                    Finding(
+                        "unanswered-expectation",
+                        WARN,
+                        f"the client's expectation {e.id} is not answered: {_short(e.text)!r}",
+                        draft.source,
+                        None,
+                        f"expectations[{i}].text",
+                    )
+                )
+    return out

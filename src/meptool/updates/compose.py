@@ -14,7 +14,15 @@ from typing import Any
 
 from meptool.errors import InputError
 from meptool.files.workspace import Workspace
-from meptool.model.enums import ActionStatus, ActionType, Agreement, Audience, ContactKind, Status
+from meptool.model.enums import (
+    ActionStatus,
+    ActionType,
+    Agreement,
+    Audience,
+    ContactKind,
+    ExpectationStatus,
+    Status,
+)
 from meptool.model.incident import Communication, Contact, Incident
 
 FIRST, FOLLOW_UP, RESOLUTION = "first", "follow-up", "resolution"
@@ -48,6 +56,11 @@ def recipients(incident: Incident, audience: Audience) -> list[Contact]:
     return [c for c in contacts if c.kind in kinds and c.email]
 
 
+def sent_updates(incident: Incident) -> list[Communication]:
+    """The client updates that were sent (call invitations are not updates)."""
+    return [c for c in incident.communications if c.sent_at and c.is_update]
+
+
 def _reaches(comm: Communication, audience: Audience) -> bool:
     return audience == Audience.ALL or comm.audience in (audience, Audience.ALL)
 
@@ -56,7 +69,7 @@ def kind_of(incident: Incident, audience: Audience) -> str:
     """First update for this audience, a follow-up, or the resolution update."""
     if incident.status in (Status.RESOLVED, Status.CLOSED):
         return RESOLUTION
-    sent = [c for c in incident.communications if c.sent_at and _reaches(c, audience)]
+    sent = [c for c in sent_updates(incident) if _reaches(c, audience)]
     return FOLLOW_UP if sent else FIRST
 
 
@@ -78,7 +91,7 @@ def next_update(ws: Workspace, incident: Incident, kind: str) -> dt.datetime:
         return _ceil_quarter(now + RETRO_DELAY)
     cadence = ws.config.cadence(incident.severity)
     due = incident.next_update_due
-    promised = {c.next_update_at for c in incident.communications if c.sent_at}
+    promised = {c.next_update_at for c in sent_updates(incident)}
     if due is not None and now < due <= now + cadence and due not in promised:
         return due
     return _ceil_quarter(now + cadence)
@@ -181,14 +194,30 @@ def build_context(
         "corrective": corrective,
         "preventive": [_action(a) for a in visible if a.type == ActionType.PREVENTIVE],
         "schedule": schedule,
+        "expectations": expectations(incident),
         "next_update": plan.next_update,
     }
+
+
+def expectations(incident: Incident) -> list[dict[str, Any]]:
+    """What the client asked of us that the next update answers (SPEC.md 8): every open one,
+    and those met or declined since the last update was sent."""
+    sent = [c.sent_at for c in sent_updates(incident) if c.sent_at]
+    last = max(sent) if sent else None
+    return [
+        {"id": e.id, "text": e.text, "status": e.status.value, "answer": e.answer}
+        for e in incident.expectations
+        if e.status is ExpectationStatus.OPEN
+        or last is None
+        or e.answered_at is None
+        or e.answered_at > last
+    ]
 
 
 def plan_update(ws: Workspace, incident: Incident, audience: Audience, language: str) -> Plan:
     """Decide the variant, the recipients and the next promised update."""
     kind = kind_of(incident, audience)
-    sent = [c for c in incident.communications if c.sent_at and _reaches(c, audience)]
+    sent = [c for c in sent_updates(incident) if _reaches(c, audience)]
     return Plan(
         kind=kind,
         audience=audience,

@@ -92,11 +92,12 @@ def file_name(seq: int, audience: Audience, language: str, ext: str) -> str:
 
 def thread_root(incident: Incident) -> Communication | None:
     """The first update sent: every later update is threaded under it."""
-    sent = [c for c in incident.communications if c.sent_at and c.message_id]
+    sent = [c for c in incident.communications if c.sent_at and c.message_id and c.is_update]
     return min(sent, key=lambda c: c.seq) if sent else None
 
 
-def _sender(ws: Workspace, incident: Incident) -> Any:
+def sender(ws: Workspace, incident: Incident) -> Any:
+    """The From of a client mail: smtp.from, else the lead's address, with the lead's name."""
     from meptool.updates import mail
 
     lead = incident.team.lead if incident.team else None
@@ -231,7 +232,7 @@ def _build(
             subject=out.subject,
             text=out.txt,
             html=out.html,
-            sender=_sender(ws, incident),
+            sender=sender(ws, incident),
             to=[mail.address(c.name, c.email or "", "recipient") for c in plan.recipients],
             date=now,
             message_id=message_id,
@@ -255,15 +256,14 @@ def _build(
         in_reply_to=in_reply_to,
     )
     if len(formats) == 1:
-        from meptool.updates.check import Draft, check_drafts
+        from meptool.updates.check import Draft, check_drafts, unanswered_expectations
 
         fmt = formats[0]
         lines = contents[fmt].decode("utf-8").splitlines() if fmt != "eml" else out.txt.split("\n")
+        drafts = [Draft("<stdout>", lines, audience)]
         built.findings = check_drafts(
-            [Draft("<stdout>", lines, audience)],
-            incident=incident,
-            internal_hostnames=ws.config.internal_hostnames,
-        )
+            drafts, incident=incident, internal_hostnames=ws.config.internal_hostnames
+        ) + unanswered_expectations(drafts, incident)
     return built
 
 
@@ -317,22 +317,39 @@ def index(incident: Incident, comm: Communication) -> int:
 
 
 def check_files(
-    ws: Workspace, incident: Incident | None, files: list[tuple[Path, Audience | None]]
+    ws: Workspace,
+    incident: Incident | None,
+    files: list[tuple[Path, Audience | None]],
+    *,
+    invitation: bool = False,
 ) -> list[Finding]:
-    """Check draft files against the incident (see meptool.updates.check)."""
-    from meptool.updates.check import check_drafts, read_draft
+    """Check draft files against the incident (see meptool.updates.check).
+
+    A call invitation is not an update: what SPEC.md 4 asks of an update
+    (`missing-*`) and the answers to the client's expectations are not looked
+    for in it; leaks, secrets and blame are, as everywhere.
+    """
+    from meptool.updates.check import check_drafts, read_draft, unanswered_expectations
 
     drafts = []
     for path, audience in files:
         if not path.is_file():
             raise NotFoundError(f"{ws.display(path)}: no such draft file")
         drafts.extend(read_draft(path, ws.display(path), audience))
-    return check_drafts(drafts, incident=incident, internal_hostnames=ws.config.internal_hostnames)
+    found = check_drafts(drafts, incident=incident, internal_hostnames=ws.config.internal_hostnames)
+    if invitation:
+        return [f for f in found if not f.rule.startswith("missing-")]
+    return found + unanswered_expectations(drafts, incident)
 
 
 def check_comm(ws: Workspace, incident: Incident, comm: Communication) -> list[Finding]:
-    """Check every file of a logged update."""
-    return check_files(ws, incident, [(resolve(ws, f), comm.audience) for f in comm.files])
+    """Check every file of a logged update (or call invitation)."""
+    return check_files(
+        ws,
+        incident,
+        [(resolve(ws, f), comm.audience) for f in comm.files],
+        invitation=not comm.is_update,
+    )
 
 
 def check_target(ws: Workspace, target: str, seq: int | None = None) -> list[Finding]:
@@ -352,7 +369,7 @@ def check_target(ws: Workspace, target: str, seq: int | None = None) -> list[Fin
     incident_id = next((p for p in path.resolve().parts[::-1] if ID_RE.match(p)), None)
     found = store.read(ws, incident_id)[0] if incident_id else None
     audience = next((a for a in Audience if f"-{a.value}-" in path.name), None)
-    return check_files(ws, found, [(path, audience)])
+    return check_files(ws, found, [(path, audience)], invitation="-invite" in path.name)
 
 
 # --- approve -------------------------------------------------------------------

@@ -84,8 +84,15 @@ def build(
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
     language: str | None = None,
+    calendar: str | None = None,
+    calendar_method: str = "REQUEST",
 ) -> EmailMessage:
-    """A multipart/alternative message: plain text first, then HTML."""
+    """A multipart/alternative message: plain text first, then HTML.
+
+    With `calendar` (an iCalendar text of `calendar_method`, REQUEST or CANCEL),
+    a third alternative `text/calendar; method=…` carries it, as mail programs
+    expect of a meeting request or cancellation (RFC 6047).
+    """
     if not to:
         raise InputError("the e-mail has no recipient")
     msg = EmailMessage(policy=POLICY)
@@ -100,6 +107,14 @@ def build(
         msg["References"] = _one_line(" ".join(references), "References")
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if calendar is not None:
+        msg.add_alternative(
+            calendar,
+            subtype="calendar",
+            charset="utf-8",
+            cte="quoted-printable",
+            params={"method": _one_line(calendar_method, "calendar method")},
+        )
     if language:  # after the parts: set_content clears Content-* headers
         msg["Content-Language"] = _one_line(language, "language")
     return msg
@@ -124,6 +139,14 @@ def text_part(msg: EmailMessage) -> str:
     """The plain-text body of a message ('' when it has none)."""
     part = msg.get_body(preferencelist=("plain",))
     return str(part.get_content()).replace("\r\n", "\n") if part is not None else ""
+
+
+def calendar_part(msg: EmailMessage) -> str:
+    """The `text/calendar` part of a meeting request ('' when it has none)."""
+    for part in msg.walk():
+        if part.get_content_type() == "text/calendar":
+            return str(part.get_content()).replace("\r\n", "\n")
+    return ""
 
 
 def html_part(msg: EmailMessage) -> str:

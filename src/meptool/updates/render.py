@@ -56,11 +56,11 @@ def _typography(language: str, text: str) -> str:
     return typo_fr(text) if language == "fr" else text
 
 
-def subject(env: Environment, context: dict[str, Any]) -> str:
+def subject(env: Environment, context: dict[str, Any], name: str | None = None) -> str:
     """The subject line: one line, whitespace collapsed."""
     from meptool.writing.templating import render
 
-    name = subject_template(context["lang"])
+    name = name or subject_template(context["lang"])
     text = render(env, name, context).strip()
     if "\n" in text or "\r" in text:
         raise InputError(
@@ -94,18 +94,45 @@ def inline_css(html: str) -> str:
 
 def render_update(env: Environment, context: dict[str, Any]) -> Rendered:
     """Subject, Markdown, text and HTML of one update."""
+    lang = context["lang"]
+    return render_mail(
+        env, body_template(lang, context["audience"]), subject_template(lang), context
+    )
+
+
+def render_mail(
+    env: Environment, body_name: str, subject_name: str, context: dict[str, Any]
+) -> Rendered:
+    """Subject, Markdown, text and HTML of one client e-mail written as a Markdown template."""
     from markupsafe import Markup
 
     from meptool.writing.templating import render
 
     lang = context["lang"]
-    name = body_template(lang, context["audience"])
-    md = _typography(lang, _tidy(render(env, name, {**context, "fmt": "md", "br": "  "})))
-    txt = _typography(lang, _tidy(render(env, name, {**context, "fmt": "txt", "br": ""})))
-    subj = subject(env, context)
+    md = _typography(lang, _tidy(render(env, body_name, {**context, "fmt": "md", "br": "  "})))
+    txt = _typography(lang, _tidy(render(env, body_name, {**context, "fmt": "txt", "br": ""})))
+    subj = subject(env, context, subject_name)
     body = Markup(markdown_to_html(md))
     html = render(env, LAYOUT, {**context, "subject": subj, "body": body})
     return Rendered(subject=subj, md=md, txt=txt, html=inline_css(html))
+
+
+def render_markdown(env: Environment, name: str, context: dict[str, Any]) -> str:
+    """A Markdown document from its template, tidied, with the language's typography."""
+    from meptool.writing.templating import render
+
+    lang = context["lang"]
+    return _typography(lang, _tidy(render(env, name, {**context, "fmt": "md", "br": "  "})))
+
+
+def render_html_page(env: Environment, layout: str, md: str, context: dict[str, Any]) -> str:
+    """A Markdown document as a self-contained HTML page in `layout` (CSS inlined)."""
+    from markupsafe import Markup
+
+    from meptool.writing.templating import render
+
+    body = Markup(markdown_to_html(md))
+    return inline_css(render(env, layout, {**context, "body": body}))
 
 
 def _tidy(text: str) -> str:

@@ -84,6 +84,7 @@ def prepare(
             hint="ask a recipient or check the mail server's log; if it did not arrive, "
             f"send it again with: meptool update send {incident_id} --seq {comm.seq} --resend",
         )
+    _check_invitation_current(incident, comm, ref)
     eml = [f for f in comm.files if f.endswith(".eml")]
     if not eml:
         raise InputError(
@@ -119,6 +120,38 @@ def prepare(
         raise InputError(f"{eml[0]} has no recipient (To)")
     sender = email.utils.parseaddr(str(message.get("From", "")))[1]
     return Preview(incident, snapshot, comm, message, sender, recipients, findings, blocking)
+
+
+def _check_invitation_current(incident: Incident, comm: Communication, ref: str) -> None:
+    """A call invitation replaced when the call was planned again must not go out."""
+    if comm.is_update or comm.call is None:
+        return
+    call = incident.call(comm.call)
+    if call is None:
+        return
+    current = set(comm.files) & set(call.files)
+    if any("-cancel." in f for f in comm.files):
+        if call.status.value == "cancelled" and current:
+            return
+        raise InputError(f"{ref} cancels call {call.seq}, which is {call.status.value}")
+    if call.status.value != "planned" or not current:
+        newer = [
+            c.seq
+            for c in incident.communications
+            if c.call == call.seq and set(c.files) & set(call.files)
+        ]
+        hint = (
+            f"send the current invitation instead: update {newer[-1]}"
+            if newer and call.status.value == "planned"
+            else f"prepare it again: meptool call prepare {incident.id} --seq {call.seq} "
+            "--format eml"
+        )
+        raise InputError(
+            f"{ref} invites to call {call.seq} as it was before: the call is now "
+            f"{call.status.value}"
+            + (" and was planned again" if call.status.value == "planned" else ""),
+            hint=hint,
+        )
 
 
 def smtp_settings(ws: Workspace) -> Any:
@@ -204,7 +237,7 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
         if comm.next_update_at:
             ed.set("next_update_due", value=comm.next_update_at)
         ed.entry(
-            _sent_text(comm.language.value, _names(message, delivery.accepted)),
+            _sent_text(comm.language.value, _names(message, delivery.accepted), call=comm.call),
             kind=EntryKind.UPDATE,
             visibility="client",
             by=by or _lead(incident),
@@ -245,8 +278,12 @@ def _names(message: EmailMessage, accepted: list[str]) -> list[str]:
     return [name or addr for name, addr in pairs if addr in accepted]
 
 
-def _sent_text(language: str, names: list[str]) -> str:
+def _sent_text(language: str, names: list[str], call: int | None = None) -> str:
     who = ", ".join(names)
+    if call is not None:
+        if language == "fr":
+            return f"Invitation à l’appel n° {call} envoyée à {who}."
+        return f"Invitation to call {call} sent to {who}."
     if language == "fr":
         return f"Point de situation envoyé à {who}."
     return f"Update sent to {who}."
@@ -267,6 +304,7 @@ class ListRow:
     recipients: list[str]
     refused: list[str]
     files: list[str]
+    call: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -282,6 +320,7 @@ class ListRow:
             "recipients": self.recipients,
             "refused_recipients": self.refused,
             "files": self.files,
+            "call": self.call,
         }
 
 
@@ -303,6 +342,7 @@ def list_updates(ws: Workspace, incident_id: str) -> list[ListRow]:
             recipients=list(c.recipients),
             refused=list(c.refused_recipients),
             files=list(c.files),
+            call=c.call,
         )
         for c in sorted(incident.communications, key=lambda c: c.seq)
     ]
