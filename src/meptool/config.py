@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator
 
 from meptool.enums import Language, Severity
-from meptool.model import Client, Email, Line, Model, Person, Text
+from meptool.model import Client, Email, Lead, Line, Model, Text
 from meptool.timeutil import parse_duration, zone
 
 DEFAULT_CADENCE = {Severity.CRITICAL: "2h", Severity.MAJOR: "4h", Severity.MINOR: "1d"}
@@ -30,7 +30,7 @@ Duration = Annotated[str, Field(strict=True), AfterValidator(_duration)]
 class WorkspaceTeam(Model):
     """Our side, by default for every incident."""
 
-    lead: Person | None = None
+    lead: Lead | None = None
     members: list[Line] = Field(default_factory=list)
 
 
@@ -47,6 +47,12 @@ class Smtp(Model):
     )
     from_: Email | None = Field(default=None, alias="from")
     timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
+
+
+class Agency(Model):
+    """Who signs with the lead."""
+
+    name: Line
 
 
 class Config(Model):
@@ -74,6 +80,7 @@ class Config(Model):
     ) = None
     internal_hostnames: list[Line] = Field(default_factory=list)
     require_approval: bool = True
+    agency: Agency | None = None
 
     @field_validator("update_cadence", mode="before")
     @classmethod

@@ -160,6 +160,7 @@ class Contact(Model):
     email: Email | None = None
     role: Line | None = None
     kind: ContactKind = ContactKind.OTHER
+    greeting: Line | None = None
 
 
 class Client(Model):
@@ -175,12 +176,21 @@ class Person(Model):
     name: Line
     email: Email | None = None
     phone: Line | None = None
+    title: Line | None = None
+
+
+def _person(value: Any) -> Any:
+    """`lead: Thomas Girard`, the natural reading of a name, is `{name: Thomas Girard}`."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+Lead = Annotated[Person, BeforeValidator(_person)]
 
 
 class Team(Model):
     """Our side: the project lead (single point of contact) and the team."""
 
-    lead: Person | None = None
+    lead: Lead | None = None
     members: list[Line] = Field(default_factory=list)
 
 

@@ -55,6 +55,15 @@ def open_(
             show_default=False,
         ),
     ] = None,
+    save_contacts: Annotated[
+        bool | None,
+        typer.Option(
+            "--save-contacts/--no-save-contacts",
+            help="Keep the new contacts in meptool.yaml for the next incidents "
+            "(asked on a terminal).",
+            show_default=False,
+        ),
+    ] = None,
     json_: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
@@ -145,6 +154,7 @@ def open_(
         contacts=_contacts(ws, answers["contacts"]) if answers["contacts"] else None,
     )
     incident_id, path = open_incident(ws, req)
+    _save_contacts(ws, answers["contacts"] or [], save_contacts, ask_it=walk)
     if json_:
         print_json({"id": incident_id, "path": ws.display(path)})
         return
@@ -161,6 +171,34 @@ def open_(
             err_console().print(line)
     info(f"Opened {incident_id} in {ws.display(path)}")
     info(f"Next: own the error with 'meptool incident ack {incident_id}'.")
+
+
+def _save_contacts(
+    ws: Workspace, added: list[dict[str, Any]], save: bool | None, *, ask_it: bool
+) -> None:
+    """Contacts typed for this incident, kept for the next ones (one question for all)."""
+    from meptool.cli.output import info
+    from meptool.cli.prompts import ask
+    from meptool.cli.steps import save_contacts_step
+    from meptool.scaffold import Setup, complete_workspace
+
+    known = {
+        (c.email or c.name).casefold()
+        for c in (ws.config.client.contacts if ws.config.client else [])
+    }
+    new = [
+        {k: getattr(v, "value", v) for k, v in c.items() if v is not None}
+        for c in added
+        if (c.get("email") or c["name"]).casefold() not in known
+    ]
+    if not new:
+        return
+    if save is None and ask_it:
+        step = save_contacts_step([c["name"] for c in new])
+        save = ask([step], {}, interactive=True, walk=True)["save"]
+    if save:
+        complete_workspace(ws, Setup(contacts=new))
+        info(f"Saved {', '.join(c['name'] for c in new)} in {ws.display(ws.config_path)}.")
 
 
 def _contacts(ws: Workspace, added: list[dict[str, Any]]) -> list[dict[str, Any]]:
