@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator
 
 from meptool.enums import Language, Severity
-from meptool.model import Client, Email, Lead, Line, Model, Text
+from meptool.model import Client, Email, Flag, Lead, Line, Model, Text
 from meptool.timeutil import parse_duration, zone
 
 DEFAULT_CADENCE = {Severity.CRITICAL: "2h", Severity.MAJOR: "4h", Severity.MINOR: "1d"}
@@ -39,8 +39,8 @@ class Smtp(Model):
 
     host: Line
     port: Annotated[int, Field(strict=True, ge=1, le=65535)] = 587
-    starttls: bool = True
-    ssl: bool = False
+    starttls: Flag = True
+    ssl: Flag = False
     username: Line | None = None
     password_env: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = (
         None
@@ -79,7 +79,7 @@ class Config(Model):
         | None
     ) = None
     internal_hostnames: list[Line] = Field(default_factory=list)
-    require_approval: bool = True
+    require_approval: Flag = True
     agency: Agency | None = None
 
     @field_validator("update_cadence", mode="before")

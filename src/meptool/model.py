@@ -110,6 +110,18 @@ def _no_control(value: str) -> str:
 
 Line = Annotated[Name, AfterValidator(_no_control)]
 
+_YES_NO = {"oui": True, "non": False}
+
+
+def _flag(value: Any) -> Any:
+    """true/false; a French `oui`/`non` reads as a person means it."""
+    if isinstance(value, str) and value.strip().lower() in _YES_NO:
+        return _YES_NO[value.strip().lower()]
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
 
 class Model(BaseModel):
     """Base of every file model: unknown keys are errors."""
@@ -233,7 +245,7 @@ class Action(Model):
     due: Day | None = None
     status: ActionStatus = ActionStatus.TODO
     effort_days: Number | None = None
-    client_visible: bool = False
+    client_visible: Flag = False
 
 
 class ScheduleImpact(Model):

@@ -29,6 +29,7 @@ def console() -> Console:
         highlight=False,
         emoji=False,
         no_color=not colour,
+        color_system="auto" if colour else None,  # NO_COLOR: no bold either
         force_terminal=colour or None,
         soft_wrap=not sys.stdout.isatty(),
     )
@@ -44,6 +45,7 @@ def err_console() -> Console:
         highlight=False,
         emoji=False,
         no_color=not colour,
+        color_system="auto" if colour else None,
         force_terminal=colour or None,
         soft_wrap=not sys.stderr.isatty(),
     )
