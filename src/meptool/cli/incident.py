@@ -234,8 +234,7 @@ def list_(
     Example:  meptool incident list --status open,acknowledged --severity critical
     """
     from meptool.cli.common import split_csv
-    from meptool.cli.output import error, print_json, table
-    from meptool.cli.views import SEVERITY_STYLE, when
+    from meptool.cli.output import error, print_json
     from meptool.incidents import list_rows
     from meptool.values import choices
 
@@ -249,21 +248,49 @@ def list_(
     if json_:
         print_json([r.as_dict() for r in rows])
     else:
-        cells = []
-        styles = []
-        for r in rows:
-            due = when(r.next_update_due, ws.tz) if r.next_update_due else "—"
-            if r.overdue:
-                due += " OVERDUE"
-            cells.append([r.id, r.severity, r.status, r.title, when(r.detected_at, ws.tz), due])
-            styles.append("bold red" if r.overdue else SEVERITY_STYLE.get(r.severity, ""))
-        table(
-            ["ID", "SEVERITY", "STATUS", "TITLE", "DETECTED", "NEXT UPDATE DUE"],
-            cells,
-            styles=styles,
-        )
+        _print_rows(ws, rows)
     if broken:
         raise typer.Exit(1)
+
+
+def _print_rows(ws: Workspace, rows: list[Any]) -> None:
+    """The incident table: IDs, severities and statuses whole; the title gives way."""
+    from meptool.cli.fit import Cell, Column
+    from meptool.cli.output import fitted, is_tty
+    from meptool.cli.views import SEVERITY_STYLE, STATUS_STYLE, when
+
+    tty = is_tty()
+
+    def times(value: Any) -> tuple[str, str]:
+        if value is None:
+            return ("—", "—")
+        full = when(value, ws.tz)
+        return (full[:16], full[5:16]) if tty else (full, full)  # no offset, then no year
+
+    cells = []
+    for r in rows:
+        due_full, due_short = times(r.next_update_due)
+        late = [(" overdue", "red")] if r.overdue else []
+        narrow = [("overdue", "red")] if r.overdue else [(due_short, None)]
+        cells.append(
+            [
+                Cell.of(r.id),
+                Cell.of(r.severity, style=SEVERITY_STYLE.get(r.severity)),
+                Cell.of(r.status, style=STATUS_STYLE.get(r.status)),
+                Cell.of(r.title),
+                Cell.of(*times(r.detected_at)),
+                Cell.of([(due_full, None), *late], [(due_short, None), *late], narrow),
+            ]
+        )
+    columns = [
+        Column("ID"),
+        Column("SEVERITY"),
+        Column("STATUS"),
+        Column("TITLE", flex=True, min_width=16),
+        Column("DETECTED", drop=1),
+        Column("NEXT UPDATE"),
+    ]
+    fitted(columns, cells)
 
 
 @app.command("show")
