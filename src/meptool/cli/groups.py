@@ -67,6 +67,7 @@ def tidy(command: Any) -> None:
             if param.nargs != 1:
                 shown += "..."
             param._usage_display_name = lambda shown=shown: shown
+            param.display_type_rich = lambda ctx: None  # "ID", not "ID <str>"
             continue
         guess = metavar_for(param)
         if guess:
