@@ -157,9 +157,22 @@ def _usage_pieces(ctx: Any) -> list[str]:
     return pieces
 
 
+_PYDANTIC = (
+    (re.compile(r"^[Ii]nput should be a valid integer.*", re.S), "must be a whole number, e.g. 3"),
+    (re.compile(r"^[Ii]nput should be a valid number.*", re.S), "must be a number, e.g. 1.5"),
+    (
+        re.compile(r"^[Ii]nput should be a valid boolean.*", re.S),
+        "write true or false (or oui/non)",
+    ),
+)
+
+
 def _plain(text: str) -> str:
     """Library wording out: no 'Value error,' prefix, choices as a plain list, no final dot."""
     text = text.replace("Value error, ", "")
+    for pattern, words in _PYDANTIC:
+        if pattern.match(text):
+            return words
     choices = re.match(r"^'(?P<given>[^']*)' is not one of (?P<list>.+?)\.?$", text)
     if choices:
         allowed = choices.group("list").replace("'", "")
