@@ -156,6 +156,7 @@ def test_update_falls_back_to_the_workspace_lead_and_contacts(tmp_path: Path, ru
     opened = shop("incident", "open", "--title", "Paiement refusé", "--severity", "critical")
     assert opened.exit_code == 0, opened.output
     incident_id = opened.stdout.strip()
+    assert "Note: no project lead signs the updates yet" in opened.stderr
     failed = shop("update", "draft", incident_id)
     assert failed.exit_code == 1
     # every missing piece at once, each with the command that adds it
@@ -245,6 +246,12 @@ def test_bad_enum_on_the_command_line(example: Path, run_in) -> None:
         "error: --severity: 'urgent' is not one of: critical, major, minor",
         "  hint: see 'meptool incident open -h'",
     ]
+
+
+def test_bad_integer_on_the_command_line(example: Path, run_in) -> None:
+    result = run_in(example)("feedback", "record", "MEP-2026-001", "--csat", "bien")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --csat: must be a whole number, e.g. 3\n")
 
 
 def test_missing_argument_and_unknown_option(example: Path, run_in) -> None:

@@ -86,3 +86,20 @@ def unreached(incident: Incident) -> list[str]:
                 f"'meptool update draft {incident.id} --audience {audience.value}'."
             )
     return notes
+
+
+def missing_for_update(incident: Incident) -> list[str]:
+    """What the incident (with the workspace's defaults) still lacks for a first e-mail."""
+    out = []
+    lead = incident.team.lead if incident.team else None
+    if lead is None:
+        out.append('no project lead signs the updates yet: meptool init --lead "Your Name"')
+    elif not lead.email:
+        out.append("the lead has no e-mail address yet: meptool init --lead-email ADDRESS")
+    contacts = incident.client.contacts if incident.client else []
+    if not any(c.email for c in contacts):
+        out.append(
+            "no client contact with an e-mail address yet: "
+            "meptool init --contact 'Name <email>; role; decision-maker'"
+        )
+    return out

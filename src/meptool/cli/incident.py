@@ -170,6 +170,11 @@ def open_(
         for line in incident_lines(incident, tz=ws.tz, due=due, now=ws.now()):
             err_console().print(line)
     info(f"Opened {incident_id} in {ws.display(path)}")
+    from meptool.nextsteps import missing_for_update
+    from meptool.store import read
+
+    for line in missing_for_update(read(ws, incident_id)[0]):
+        info(f"Note: {line}")
     info(f"Next: own the error with 'meptool incident ack {incident_id}'.")
 
 
