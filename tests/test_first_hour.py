@@ -479,3 +479,35 @@ def test_example_workspace_schemas_are_current() -> None:
     assert (schemas / "incident.schema.json").read_text() == schema_text(Incident, "incident")
     assert (schemas / "meptool.schema.json").read_text() == schema_text(Config, "meptool")
     assert Workspace(ROOT / "examples" / "workspace").config.prefix == "MEP"
+
+
+def test_status_resolved_by_hand_still_has_a_resolution_time(example: Path) -> None:
+    from meptool import store
+    from meptool.retro import durations
+
+    path = example / "incidents" / "MEP-2026-002" / "incident.yaml"
+    text = path.read_text().replace("\nstatus: open", "\nstatus: resolved", 1)
+    path.write_text(text + "  - at: 2026-11-21T11:15:00+01:00\n    text: Export relancé\n")
+    ws = Workspace(example)
+    incident = store.load(ws, path)
+    resolve = durations(incident, ws.now())["resolve"]
+    assert resolve.value is not None and resolve.value.total_seconds() == 2.5 * 3600
+    assert not resolve.running
+
+
+def test_next_after_each_step_names_the_following_command(example: Path) -> None:
+    from meptool import store
+    from meptool.nextsteps import after, unreached
+
+    ws = Workspace(example)
+    incident, _ = store.read(ws, "MEP-2026-002")
+    assert "'meptool update draft MEP-2026-002'" in after("ack", incident)
+    assert "'meptool update draft MEP-2026-002'" in after("plan", incident)
+    assert "'meptool update approve MEP-2026-002 --by NAME'" in after("draft", incident)
+    notes = unreached(incident)  # the workspace's contacts: nobody has had an update
+    assert notes == [
+        "Claire Martin (decision maker) has no update yet: "
+        "'meptool update draft MEP-2026-002 --audience decision-makers'.",
+        "Marc Petit (domain expert) has no update yet: "
+        "'meptool update draft MEP-2026-002 --audience domain-experts'.",
+    ]
