@@ -139,6 +139,12 @@ def test_init_without_a_terminal_asks_nothing(tmp_path: Path) -> None:
     assert 'meptool init --lead "Your Name"' in proc.stderr
 
 
+def test_init_lead_details_need_the_lead(tmp_path: Path, run_in) -> None:
+    result = run_in(tmp_path)("init", "shop", "--lead-email", "julie@agence.example")
+    assert result.exit_code == 2
+    assert "describe a --lead" in result.stderr and not (tmp_path / "shop").exists()
+
+
 def test_init_refuses_a_bad_email_with_the_flag_named(tmp_path: Path, run_in) -> None:
     result = run_in(tmp_path)("init", "shop", "--lead", "Julie", "--lead-email", "julie")
     assert result.exit_code == 2

@@ -198,6 +198,11 @@ def init_workspace(path: Path, setup: Setup | None = None, **values: Any) -> lis
     if config_path.exists():
         raise UsageError(f"{config_path} already exists", hint="this folder is a workspace already")
     _check(setup)
+    if not setup.lead and (setup.lead_title or setup.lead_email or setup.lead_phone):
+        raise UsageError(
+            "--lead-title, --lead-email and --lead-phone describe a --lead",
+            hint='add --lead "Your Name"',
+        )
     text = config_text(setup)
     _valid(text, config_path)
     path.mkdir(parents=True, exist_ok=True)

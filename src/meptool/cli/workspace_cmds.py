@@ -113,6 +113,12 @@ def init(
     else:
         walk_given = {k: v for k, v in given.items() if v not in (None, [])}
     answers = ask(steps, walk_given, interactive=can_ask, walk=can_ask and not flags)
+    if can_ask and not flags and not (answers.get("lead") or known.get("lead")):
+        dropped = [k for k in ("lead_title", "lead_email", "lead_phone") if answers.get(k)]
+        if dropped:
+            info("No lead's name given: the lead's title, e-mail and phone are not kept.")
+        for k in dropped:
+            answers[k] = None
     if ws and not flags:
         answers = {k: v for k, v in answers.items() if k not in known}
     elif ws:
