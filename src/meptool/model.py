@@ -196,7 +196,15 @@ def _person(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
-Lead = Annotated[Person, BeforeValidator(_person)]
+class _NameOrPerson:
+    """In the JSON Schema too, a lead may be written as a plain name."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        return {"anyOf": [schema, {"type": "string", "minLength": 1}]}
+
+
+Lead = Annotated[Person, BeforeValidator(_person), _NameOrPerson()]
 
 
 class Team(Model):
