@@ -16,10 +16,10 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from meptool.config import Config
-from meptool.validation import validate
-from meptool.workspace import Workspace
-from meptool.yamlio import load_file
+from meptool.files.validation import validate
+from meptool.files.workspace import Workspace
+from meptool.files.yamlio import load_file
+from meptool.model.config import Config
 from test_walkthrough import answer, finish, session, spawn
 
 MEPTOOL = str(Path(sys.executable).parent / "meptool")
@@ -478,8 +478,8 @@ def test_demo_runs_end_to_end_with_real_durations(tmp_path: Path) -> None:
 
 
 def test_example_workspace_schemas_are_current() -> None:
-    from meptool.model import Incident
-    from meptool.scaffold import schema_text
+    from meptool.files.scaffold import schema_text
+    from meptool.model.incident import Incident
 
     schemas = ROOT / "examples" / "workspace" / "schemas"
     assert (schemas / "incident.schema.json").read_text() == schema_text(Incident, "incident")
@@ -488,8 +488,8 @@ def test_example_workspace_schemas_are_current() -> None:
 
 
 def test_status_resolved_by_hand_still_has_a_resolution_time(example: Path) -> None:
-    from meptool import store
-    from meptool.retro import durations
+    from meptool.files import store
+    from meptool.incident.timing import durations
 
     path = example / "incidents" / "MEP-2026-002" / "incident.yaml"
     text = path.read_text().replace("\nstatus: open", "\nstatus: resolved", 1)
@@ -502,8 +502,8 @@ def test_status_resolved_by_hand_still_has_a_resolution_time(example: Path) -> N
 
 
 def test_next_after_each_step_names_the_following_command(example: Path) -> None:
-    from meptool import store
-    from meptool.nextsteps import after, unreached
+    from meptool.files import store
+    from meptool.incident.nextsteps import after, unreached
 
     ws = Workspace(example)
     incident, _ = store.read(ws, "MEP-2026-002")

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meptool import store
-from meptool.fallbacks import with_defaults
-from meptool.model import Incident
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.fallbacks import with_defaults
+from meptool.files.workspace import Workspace
+from meptool.model.incident import Incident
 
 PARIS = ZoneInfo("Europe/Paris")
 SHORT = settings(

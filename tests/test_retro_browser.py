@@ -138,7 +138,7 @@ def test_portfolio_of_six_clients_fits_and_reads(
     for name in clients:  # whole names, never "Maison Dup…"
         assert name in info["legend"]
     html = path.read_text(encoding="utf-8")
-    from meptool.charts import SEVERITY_COLOURS
+    from meptool.writing.charts import SEVERITY_COLOURS
 
     for colour in SEVERITY_COLOURS.values():  # critical red, major orange, minor blue-grey
         assert f'fill="{colour}"' in html

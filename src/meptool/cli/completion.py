@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from meptool.enums import Severity, Status
+from meptool.model.enums import Severity, Status
 
 
 def _root(ctx: Any) -> Path | None:
     from meptool.cli.common import root_state
-    from meptool.workspace import find_root
+    from meptool.files.workspace import find_root
 
     try:
         return find_root(root_state(ctx).workspace or ctx.params.get("workspace"))
@@ -24,7 +24,7 @@ def _root(ctx: Any) -> Path | None:
 
 
 def _data(path: Path) -> Any:
-    from meptool.yamlio import load_data
+    from meptool.files.yamlio import load_data
 
     try:
         return load_data(path.read_bytes())
@@ -34,7 +34,7 @@ def _data(path: Path) -> Any:
 
 def incident_ids(ctx: Any, param: Any, incomplete: str) -> list[str]:
     """IDs of the workspace's incidents, newest first."""
-    from meptool.workspace import ID_RE, INCIDENT_FILE, INCIDENTS, id_sort_key
+    from meptool.files.workspace import ID_RE, INCIDENT_FILE, INCIDENTS, id_sort_key
 
     root = _root(ctx)
     if root is None or not (root / INCIDENTS).is_dir():
@@ -50,7 +50,7 @@ def incident_ids(ctx: Any, param: Any, incomplete: str) -> list[str]:
 
 def action_ids(ctx: Any, param: Any, incomplete: str) -> list[str]:
     """The action IDs of the incident named before (A1, A2…)."""
-    from meptool.workspace import ID_RE, INCIDENT_FILE, INCIDENTS
+    from meptool.files.workspace import ID_RE, INCIDENT_FILE, INCIDENTS
 
     root = _root(ctx)
     incident = str(ctx.params.get("incident_id") or "")
@@ -64,7 +64,7 @@ def action_ids(ctx: Any, param: Any, incomplete: str) -> list[str]:
 
 def contact_names(ctx: Any, param: Any, incomplete: str) -> list[str]:
     """The client contacts of the workspace (and of the incident named before)."""
-    from meptool.workspace import CONFIG_NAME, ID_RE, INCIDENT_FILE, INCIDENTS
+    from meptool.files.workspace import CONFIG_NAME, ID_RE, INCIDENT_FILE, INCIDENTS
 
     root = _root(ctx)
     if root is None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, open_workspace, settings
-from meptool.enums import Language
+from meptool.model.enums import Language
 
 
 def init(
@@ -83,8 +83,8 @@ def init(
     from meptool.cli.output import echo, info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import init_steps
-    from meptool.scaffold import Setup, complete_workspace, init_workspace
-    from meptool.workspace import CONFIG_NAME, Workspace
+    from meptool.files.scaffold import Setup, complete_workspace, init_workspace
+    from meptool.files.workspace import CONFIG_NAME, Workspace
 
     state = settings(ctx, None, no_input)
     root = Path(workspace or path)
@@ -188,7 +188,7 @@ def _known(ws: Any) -> dict[str, Any]:
 
 def _next_steps(ws: Any) -> None:
     from meptool.cli.output import info
-    from meptool.readiness import DRAFT, gaps
+    from meptool.updates.readiness import DRAFT, gaps
 
     blocking = [g for g in gaps(ws.config) if g.stops == DRAFT]
     if blocking:
@@ -214,7 +214,7 @@ def doctor(
     Example:  meptool doctor
     """
     from meptool.cli.output import echo, print_json
-    from meptool.readiness import DRAFT, NOTE, SEND, gaps
+    from meptool.updates.readiness import DRAFT, NOTE, SEND, gaps
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -263,18 +263,18 @@ def schema(
     Example:  meptool schema --output schemas/incident.schema.json
     """
     from meptool.cli.output import info
-    from meptool.config import Config
-    from meptool.model import Incident
-    from meptool.scaffold import schema_text
+    from meptool.files.scaffold import schema_text
+    from meptool.model.config import Config
+    from meptool.model.incident import Incident
 
     text = schema_text(Config, "meptool") if config else schema_text(Incident, "incident")
     if output is None or output == "-":
         typer.echo(text, nl=False)
         return
     from meptool.errors import WorkspaceNotFound
-    from meptool.outputs import user_output
-    from meptool.store import atomic_write
-    from meptool.workspace import find_root
+    from meptool.files.outputs import user_output
+    from meptool.files.store import atomic_write
+    from meptool.files.workspace import find_root
 
     try:
         root: Path | None = find_root(None)
