@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meptool.files import store
+from meptool.files.fallbacks import with_defaults
 from meptool.files.workspace import Workspace
 from meptool.model.incident import Incident
 
@@ -134,7 +135,8 @@ def _roundtrip(ws: Workspace, data: dict[str, Any]) -> None:
     path = ws.incidents_dir / "MEP-2026-001" / "incident.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     store.write_new(ws, path, data)
-    assert store.load(ws, path) == expected
+    # read back as written, with the workspace's lead and contacts where it has none
+    assert store.load(ws, path) == with_defaults(expected, ws.config)
 
 
 @SHORT

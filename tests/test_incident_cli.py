@@ -81,8 +81,7 @@ def test_list_filters_and_json(example: Path, run_in) -> None:
         "DETECTED",
         "NEXT",
         "UPDATE",
-        "DUE",
-        "EXPECTATIONS",
+        "ASKED",
     ]
     assert lines[1].startswith("MEP-2026-001  critical  mitigated")
     assert lines[1].endswith("2026-11-21 10:00 +0100  —")
@@ -102,7 +101,7 @@ def test_list_marks_overdue_updates(example: Path, run_in, monkeypatch) -> None:
     rows = json.loads(run_in(example)("incident", "list", "--json").stdout)
     assert rows[0]["update_overdue"] is True
     text = run_in(example)("incident", "list").stdout
-    assert "2026-11-21 10:00 +0100 OVERDUE" in text
+    assert "2026-11-21 10:00 +0100 overdue" in text
 
 
 def test_show_readable_and_json(example: Path, run_in) -> None:

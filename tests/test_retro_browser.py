@@ -63,6 +63,21 @@ def open_page(browser: Any, path: Path, tmp_path: Path, name: str) -> dict[str, 
             page.locator("svg").nth(i).bounding_box() for i in range(page.locator("svg").count())
         ],
         "title": page.title(),
+        "scroll_width": page.evaluate("document.documentElement.scrollWidth"),
+        # SVG texts that stick out of their picture (a legend cut at the edge)
+        "outside": page.evaluate(
+            """() => [...document.querySelectorAll('svg')].flatMap(svg => {
+                const box = svg.getBoundingClientRect();
+                return [...svg.querySelectorAll('text')].filter(t => {
+                    const r = t.getBoundingClientRect();
+                    return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
+                        || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+                }).map(t => t.textContent);
+            })"""
+        ),
+        "legend": page.evaluate(
+            "() => [...document.querySelectorAll('svg text')].map(t => t.textContent)"
+        ),
         "print_pdf": page.pdf() if hasattr(page, "pdf") else b"",
     }
     context.close()
@@ -75,7 +90,9 @@ def check(info: dict[str, Any], path: Path) -> None:
     assert info["requests"] == [path.as_uri()]  # self-contained: nothing else fetched
     assert info["shot"].stat().st_size > 20_000  # a real picture, not a blank page
     for box in info["svg_boxes"]:
-        assert box is not None and box["width"] > 300 and box["height"] > 60
+        assert box is not None and box["width"] > 240 and box["height"] > 60
+    assert info["scroll_width"] <= 1100  # the page is never wider than the window
+    assert info["outside"] == []
     assert info["print_pdf"][:5] == b"%PDF-"
 
 
@@ -101,4 +118,27 @@ def test_portfolio_html_renders_cleanly(browser: Any, tmp_path: Path, run_in) ->
     path = root / result.stdout.strip()
     info = open_page(browser, path, tmp_path, "portfolio")
     check(info, path)
-    assert info["svgs"] == 6
+    assert info["svgs"] == 5 + 4  # five charts, and one small CSAT chart per client (4)
+
+
+def test_portfolio_of_six_clients_fits_and_reads(
+    browser: Any, tmp_path: Path, run_in, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gen
+
+    clients = [*gen.CLIENTS, "Nordwind GmbH", "Coopérative des Vignerons Associés"]
+    monkeypatch.setattr(gen, "CLIENTS", clients)
+    root = generate(tmp_path / "ws", 120, seed=7)
+    result = run_in(root)("retro", "report", "--all", "--format", "html")
+    assert result.exit_code == 0, result.output
+    path = root / result.stdout.strip()
+    info = open_page(browser, path, tmp_path, "portfolio-six")
+    check(info, path)  # no horizontal scroll, no label outside its picture
+    assert info["svgs"] == 5 + 6
+    for name in clients:  # whole names, never "Maison Dup…"
+        assert name in info["legend"]
+    html = path.read_text(encoding="utf-8")
+    from meptool.writing.charts import SEVERITY_COLOURS
+
+    for colour in SEVERITY_COLOURS.values():  # critical red, major orange, minor blue-grey
+        assert f'fill="{colour}"' in html

@@ -155,7 +155,7 @@ def test_validate_config_errors_are_located(workspace: Path, run_in) -> None:
     cfg.write_text(cfg.read_text().replace("language: fr", "langage: fr"))
     result = run_in(workspace)("incident", "list")
     assert result.exit_code == 1
-    assert "meptool.yaml:9:1: langage: unknown key 'langage'; did you mean 'language'?" in (
+    assert "meptool.yaml:10:1: langage: unknown key 'langage'; did you mean 'language'?" in (
         result.stderr
     )
 

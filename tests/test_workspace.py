@@ -18,16 +18,17 @@ def test_init_creates_commented_workspace(tmp_path: Path, run_in) -> None:
     root = tmp_path / "shop"
     text = (root / "meptool.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=schemas/meptool.schema.json\n")
-    assert "prefix: ACME" in text and "language: en" in text and 'name: "Acme"' in text
+    assert "prefix: ACME" in text and "language: en" in text and "name: Acme" in text
     assert "# Longest time between two client updates" in text
     assert (root / "incidents").is_dir()
     assert ".meptool/" in (root / ".gitignore").read_text()
     schema = json.loads((root / "schemas" / "incident.schema.json").read_text())
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == "urn:meptool:schema:incident:1"
-    again = run_in(tmp_path)("init", "shop")
-    assert again.exit_code == 2
-    assert "already exists" in again.stderr
+    again = run_in(tmp_path)("init", "shop")  # an existing workspace: only what is missing
+    assert again.exit_code == 0, again.output
+    assert "nothing changed" in again.stderr
+    assert (root / "meptool.yaml").read_text() == text
 
 
 def test_init_refuses_bad_prefix_and_timezone(tmp_path: Path, run_in) -> None:

@@ -6,19 +6,47 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from meptool import __version__
 from meptool.cli import fastparams
 from meptool.cli.common import State, root_state
+from meptool.cli.groups import SuggestingGroup
 
 fastparams.install()  # simple parameters converted without importing Pydantic
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class MeptoolGroup(TyperGroup):
+class MeptoolGroup(SuggestingGroup):
     """Turns meptool's errors into one message on stderr and the exit code of SPEC.md."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Click's usage errors in meptool's voice (`error:` + `hint:`), exit 2."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
+        from typer._click import exceptions as ce
+
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
+        except ce.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ce.UsageError as exc:
+            from meptool.cli.groups import show_usage_error
+
+            show_usage_error(exc)
+            sys.exit(2)
+        except ce.ClickException as exc:
+            from meptool.cli.output import error
+
+            error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            from meptool.cli.output import error
+
+            error("stopped: nothing was saved")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         from meptool.errors import MeptoolError
@@ -104,6 +132,30 @@ def root(
     ctx.obj = State(workspace=workspace, no_input=no_input, debug=debug)
 
 
+def help_(
+    ctx: typer.Context,
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[COMMAND]...", help="A command, e.g. incident open."),
+    ] = None,
+) -> None:
+    """Show the help of meptool or of one of its commands.
+
+    Example:  meptool help incident open
+    """
+    root = ctx.find_root()
+    cmd: Any = root.command
+    current = root
+    for name in command or []:
+        sub = cmd.get_command(current, name) if hasattr(cmd, "get_command") else None
+        if sub is None:
+            cmd.resolve_command(current, [name])  # the unknown-command error, with a suggestion
+            return
+        current = typer.Context(sub, info_name=name, parent=current)
+        cmd = sub
+    typer.echo(cmd.get_help(current))
+
+
 def _register() -> None:
     from meptool.cli import (
         call,
@@ -118,6 +170,7 @@ def _register() -> None:
     )
 
     workspace_cmds.register(app)
+    app.command("help", context_settings={"ignore_unknown_options": True})(help_)
     walkthrough.register(incident.app)
     app.add_typer(incident.app, name="incident")
     app.add_typer(update.app, name="update")

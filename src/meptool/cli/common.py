@@ -36,8 +36,14 @@ HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
 def group(help_text: str) -> typer.Typer:
     """A sub-command group: `-h` for help, plain help text, help when called bare."""
+    from meptool.cli.groups import SuggestingGroup
+
     return typer.Typer(
-        help=help_text, no_args_is_help=True, context_settings=HELP_OPTIONS, rich_markup_mode=None
+        cls=SuggestingGroup,
+        help=help_text,
+        no_args_is_help=True,
+        context_settings=HELP_OPTIONS,
+        rich_markup_mode=None,
     )
 
 

@@ -55,6 +55,15 @@ def open_(
             show_default=False,
         ),
     ] = None,
+    save_contacts: Annotated[
+        bool | None,
+        typer.Option(
+            "--save-contacts/--no-save-contacts",
+            help="Keep the new contacts in meptool.yaml for the next incidents "
+            "(asked on a terminal).",
+            show_default=False,
+        ),
+    ] = None,
     json_: JsonOpt = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
@@ -145,6 +154,7 @@ def open_(
         contacts=_contacts(ws, answers["contacts"]) if answers["contacts"] else None,
     )
     incident_id, path = open_incident(ws, req)
+    _save_contacts(ws, answers["contacts"] or [], save_contacts, ask_it=walk)
     if json_:
         print_json({"id": incident_id, "path": ws.display(path)})
         return
@@ -160,7 +170,40 @@ def open_(
         for line in incident_lines(incident, tz=ws.tz, due=due, now=ws.now()):
             err_console().print(line)
     info(f"Opened {incident_id} in {ws.display(path)}")
+    from meptool.files.store import read
+    from meptool.incident.nextsteps import missing_for_update
+
+    for line in missing_for_update(read(ws, incident_id)[0]):
+        info(f"Note: {line}")
     info(f"Next: own the error with 'meptool incident ack {incident_id}'.")
+
+
+def _save_contacts(
+    ws: Workspace, added: list[dict[str, Any]], save: bool | None, *, ask_it: bool
+) -> None:
+    """Contacts typed for this incident, kept for the next ones (one question for all)."""
+    from meptool.cli.output import info
+    from meptool.cli.prompts import ask
+    from meptool.cli.steps import save_contacts_step
+    from meptool.files.scaffold import Setup, complete_workspace
+
+    known = {
+        (c.email or c.name).casefold()
+        for c in (ws.config.client.contacts if ws.config.client else [])
+    }
+    new = [
+        {k: getattr(v, "value", v) for k, v in c.items() if v is not None}
+        for c in added
+        if (c.get("email") or c["name"]).casefold() not in known
+    ]
+    if not new:
+        return
+    if save is None and ask_it:
+        step = save_contacts_step([c["name"] for c in new])
+        save = ask([step], {}, interactive=True, walk=True)["save"]
+    if save:
+        complete_workspace(ws, Setup(contacts=new))
+        info(f"Saved {', '.join(c['name'] for c in new)} in {ws.display(ws.config_path)}.")
 
 
 def _contacts(ws: Workspace, added: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -196,8 +239,7 @@ def list_(
     Example:  meptool incident list --status open,acknowledged --severity critical
     """
     from meptool.cli.common import split_csv
-    from meptool.cli.output import error, print_json, table
-    from meptool.cli.views import SEVERITY_STYLE, when
+    from meptool.cli.output import error, print_json
     from meptool.incident.registry import list_rows
     from meptool.values import choices
 
@@ -211,24 +253,51 @@ def list_(
     if json_:
         print_json([r.as_dict() for r in rows])
     else:
-        cells = []
-        styles = []
-        for r in rows:
-            due = when(r.next_update_due, ws.tz) if r.next_update_due else "—"
-            if r.overdue:
-                due += " OVERDUE"
-            asked = f"{r.open_expectations} open" if r.open_expectations else "—"
-            cells.append(
-                [r.id, r.severity, r.status, r.title, when(r.detected_at, ws.tz), due, asked]
-            )
-            styles.append("bold red" if r.overdue else SEVERITY_STYLE.get(r.severity, ""))
-        table(
-            ["ID", "SEVERITY", "STATUS", "TITLE", "DETECTED", "NEXT UPDATE DUE", "EXPECTATIONS"],
-            cells,
-            styles=styles,
-        )
+        _print_rows(ws, rows)
     if broken:
         raise typer.Exit(1)
+
+
+def _print_rows(ws: Workspace, rows: list[Any]) -> None:
+    """The incident table: IDs, severities and statuses whole; the title gives way."""
+    from meptool.cli.fit import Cell, Column
+    from meptool.cli.output import fitted, is_tty
+    from meptool.cli.views import SEVERITY_STYLE, STATUS_STYLE, when
+
+    tty = is_tty()
+
+    def times(value: Any) -> tuple[str, str]:
+        if value is None:
+            return ("—", "—")
+        full = when(value, ws.tz)
+        return (full[:16], full[5:16]) if tty else (full, full)  # no offset, then no year
+
+    cells = []
+    for r in rows:
+        due_full, due_short = times(r.next_update_due)
+        late = [(" overdue", "red")] if r.overdue else []
+        narrow = [("overdue", "red")] if r.overdue else [(due_short, None)]
+        cells.append(
+            [
+                Cell.of(r.id),
+                Cell.of(r.severity, style=SEVERITY_STYLE.get(r.severity)),
+                Cell.of(r.status, style=STATUS_STYLE.get(r.status)),
+                Cell.of(r.title),
+                Cell.of(*times(r.detected_at)),
+                Cell.of([(due_full, None), *late], [(due_short, None), *late], narrow),
+                Cell.of(f"{r.open_expectations} open" if r.open_expectations else "—"),
+            ]
+        )
+    columns = [
+        Column("ID"),
+        Column("SEVERITY"),
+        Column("STATUS"),
+        Column("TITLE", flex=True, min_width=16),
+        Column("DETECTED", drop=1),
+        Column("NEXT UPDATE"),
+        Column("ASKED", drop=2),  # open expectations of the client (SPEC.md 8)
+    ]
+    fitted(columns, cells)
 
 
 @app.command("show")

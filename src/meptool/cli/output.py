@@ -29,6 +29,7 @@ def console() -> Console:
         highlight=False,
         emoji=False,
         no_color=not colour,
+        color_system="auto" if colour else None,  # NO_COLOR: no bold either
         force_terminal=colour or None,
         soft_wrap=not sys.stdout.isatty(),
     )
@@ -44,6 +45,7 @@ def err_console() -> Console:
         highlight=False,
         emoji=False,
         no_color=not colour,
+        color_system="auto" if colour else None,
         force_terminal=colour or None,
         soft_wrap=not sys.stderr.isatty(),
     )
@@ -102,3 +104,24 @@ def table(
     lines = [columns, *rows]
     for line in lines:
         echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+
+
+def fitted(columns: Sequence[Any], rows: Sequence[Sequence[Any]]) -> None:
+    """A `meptool.cli.fit` table: fitted to a terminal, every cell whole when piped."""
+    from meptool.cli.fit import render
+
+    if is_tty():
+        from rich.text import Text
+
+        con = console()
+        for line in render(columns, rows, con.width):
+            text = Text(no_wrap=True, overflow="crop")
+            for part, style in line:
+                text.append(part, style=style or "")
+            con.print(text)
+        return
+    cells: list[list[str]] = [[c.header for c in columns]]
+    cells += [["".join(t for t, _ in cell.text(0)) for cell in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    for plain in cells:
+        echo("  ".join(cell.ljust(w) for cell, w in zip(plain, widths, strict=True)).rstrip())

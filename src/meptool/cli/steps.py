@@ -57,17 +57,113 @@ def _names(enum: type[Any]) -> dict[str, str]:
 
 
 def contact(text: str) -> dict[str, str | None]:
-    """`Name <email>; role; kind` (role and kind optional) as raw contact fields."""
+    """`Name <email>; role; kind; greeting` (all but the name optional) as raw contact fields."""
     match = _CONTACT.match(text)
     if not match:
-        raise ValueError(f"'{text}' is not a contact; write it as 'Name <email>; role; kind'")
+        raise ValueError(
+            f"'{text}' is not a contact; write it as 'Name <email>; role; kind; greeting'"
+        )
     rest = [p.strip() for p in (match.group("rest") or "").split(";")]
+    rest += [""] * (3 - len(rest))
     return {
         "name": match.group("name"),
         "email": match.group("email"),
-        "role": rest[0] if rest and rest[0] else None,
-        "kind": rest[1] if len(rest) > 1 and rest[1] else None,
+        "role": rest[0] or None,
+        "kind": rest[1] or None,
+        "greeting": ";".join(rest[2:]).strip() or None,
     }
+
+
+def _contact_fields(flag: str) -> tuple[Step, ...]:
+    return (
+        Step("name", flag, "Contact name", parse=one_line),
+        Step("email", flag, "  e-mail", parse=email),
+        Step("role", flag, "  role (e.g. Directrice e-commerce)", parse=one_line),
+        Step(
+            "kind",
+            flag,
+            "  kind",
+            default=ContactKind.OTHER.value,
+            choices=_choices(KIND_HELP),
+            parse=ContactKind,
+        ),
+        Step(
+            "greeting",
+            flag,
+            "  how a letter to them opens (e.g. 'Madame la Directrice,'; empty: their full name)",
+            parse=one_line,
+        ),
+    )
+
+
+def _zone_name(text: str) -> str:
+    from meptool.timeutil import zone
+
+    zone(text.strip())
+    return text.strip()
+
+
+def _domain(text: str) -> str:
+    value = text.strip().lower().lstrip("@")
+    if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)+", value):
+        raise ValueError(f"'{text}' is not a mail domain, e.g. agence.example")
+    return value
+
+
+def _email_domain(answers: dict[str, Any]) -> str | None:
+    address = answers.get("lead_email")
+    return address.rpartition("@")[2] if address else None
+
+
+def init_steps() -> list[Step]:
+    """`meptool init`: the client and its people, the lead, the agency, mail, language, zone."""
+    return [
+        Step(
+            "client",
+            "--client",
+            "Client (the company you deliver to)",
+            parse=one_line,
+            intro="The client: who the updates are for.",
+        ),
+        Step("project", "--project", "Project (e.g. Boutique en ligne)", parse=one_line),
+        Step(
+            "contacts",
+            "--contact",
+            "contact",
+            parse=contact,
+            intro="The client's people to keep informed (every incident writes to them). "
+            "Leave the name empty when done.",
+            fields=_contact_fields("--contact"),
+        ),
+        Step(
+            "lead",
+            "--lead",
+            "Your name",
+            parse=one_line,
+            intro="You, the project lead: you sign every update and are the client's one contact.",
+        ),
+        Step("lead_title", "--lead-title", "  title (e.g. Cheffe de projet)", parse=one_line),
+        Step("lead_email", "--lead-email", "  e-mail", parse=email),
+        Step("lead_phone", "--lead-phone", "  phone (to offer a call)", parse=one_line),
+        Step("agency", "--agency", "Your agency or company (signs with you)", parse=one_line),
+        Step(
+            "mail_domain",
+            "--mail-domain",
+            "Mail domain of your e-mails (for their Message-ID)",
+            default=_email_domain,
+            parse=_domain,
+        ),
+        Step(
+            "language",
+            "--lang",
+            "Language of client documents",
+            default=Language.FR.value,
+            choices=_names(Language),
+        ),
+        Step(
+            "timezone", "--timezone", "Time zone (IANA)", default="Europe/Paris", parse=_zone_name
+        ),
+    ]
 
 
 def open_steps(ws: Workspace) -> list[Step]:
@@ -121,21 +217,20 @@ def open_steps(ws: Workspace) -> list[Step]:
                 else "Client contacts."
             )
             + " Add anyone else to keep informed; leave the name empty when done.",
-            fields=(
-                Step("name", "--contact", "Contact name", parse=one_line),
-                Step("email", "--contact", "  e-mail", parse=email),
-                Step("role", "--contact", "  role (e.g. Directrice e-commerce)", parse=one_line),
-                Step(
-                    "kind",
-                    "--contact",
-                    "  kind",
-                    default=ContactKind.OTHER.value,
-                    choices=_choices(KIND_HELP),
-                    parse=ContactKind,
-                ),
-            ),
+            fields=_contact_fields("--contact"),
         ),
     ]
+
+
+def save_contacts_step(names: list[str]) -> Step:
+    """After `open`: keep the new contacts for the next incidents (asked once)."""
+    return Step(
+        "save",
+        "--save-contacts/--no-save-contacts",
+        f"Save {', '.join(names)} in meptool.yaml for the next incidents? [y/n]",
+        default="yes",
+        parse=yes_no,
+    )
 
 
 def ack_steps(ws: Workspace, incident: Incident, draft: str) -> list[Step]:

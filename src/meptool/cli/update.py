@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -127,6 +127,18 @@ def draft_cmd(
     for path in result.files:
         echo(ws.display(path))
     _show_findings(result.findings)
+    _next(ws, incident_id, "draft")
+
+
+def _next(ws: Any, incident_id: str, step: str) -> None:
+    """The "Next:" line, and who has had no update yet."""
+    from meptool.files.store import read
+    from meptool.incident.nextsteps import after, unreached
+
+    incident, _ = read(ws, incident_id)
+    for line in unreached(incident):
+        note(f"Note: {line}", "yellow")
+    note(f"Next: {after(step, incident, require_approval=ws.config.require_approval)}")
 
 
 @app.command("check")
@@ -186,6 +198,7 @@ def approve_cmd(
     note(f"update {comm.seq} of {incident_id} approved by {comm.approved_by}")
     if findings:
         _show_findings(findings)
+    _next(ws, incident_id, "approve")
 
 
 @app.command("send")
@@ -247,6 +260,7 @@ def send_cmd(
         note(f"  refused by the server: {addr} ({reply})", "red")
     if sent.next_update:
         note(f"  next update promised for {sent.next_update.isoformat()}")
+    _next(ws, incident_id, "send")
 
 
 @app.command("list")

@@ -16,7 +16,9 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
-SEVERITY_STYLE = {"critical": "bold red", "major": "yellow", "minor": "cyan"}
+# One scheme everywhere (terminal, retrospective, portfolio): critical red, major orange,
+# minor blue-grey.
+SEVERITY_STYLE = {"critical": "red", "major": "dark_orange", "minor": "steel_blue"}
 STATUS_STYLE = {
     "open": "bold red",
     "acknowledged": "yellow",

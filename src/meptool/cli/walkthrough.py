@@ -17,6 +17,15 @@ from meptool.model.enums import ActionStatus, ActionType, Agreement, Category, S
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Incident ID, e.g. MEP-2026-001.")]
 
 
+def _next(step: str, incident: Any) -> None:
+    """The "Next:" line of a step."""
+    from meptool.cli.output import info
+    from meptool.incident.nextsteps import after
+
+    if incident is not None:
+        info(f"Next: {after(step, incident)}")
+
+
 def ack(
     ctx: typer.Context,
     incident_id: IdArg,
@@ -61,7 +70,7 @@ def ack(
     if done.update_due is not None:
         late = " — that is already past: send one now" if done.update_due < ws.now() else ""
         info(f"First client update due: {when(done.update_due, ws.tz)}{late}.")
-    info(f"Next: find the cause with 'meptool incident rootcause {incident_id}'.")
+    _next("ack", ed.result)
 
 
 def note(
@@ -106,6 +115,7 @@ def note(
     with edit(ws, incident_id, expected=snap) as ed:
         add_note(ed, answers["text"], at=answers["at"], visibility=answers["visibility"])
     info(f"Noted in {incident_id} ({answers['visibility'].value}).")
+    _next("note", ed.result)
 
 
 def rootcause(
@@ -168,7 +178,7 @@ def rootcause(
     info(f"Root cause recorded in {incident_id}.")
     if not (answers["escape"] or (incident.root_cause and incident.root_cause.escape)):
         info("Still open: why did the release process let it through? (--escape)")
-    info(f"Next: plan the fix with 'meptool incident plan {incident_id}'.")
+    _next("rootcause", ed.result)
 
 
 def plan(
@@ -276,6 +286,7 @@ def plan(
         info(f"Added {', '.join(ids)} to the plan of {incident_id}.")
     if ed.result is not None:
         _show_plan(ed.result)
+    _next("plan", ed.result)
 
 
 def _show_plan(incident: Any) -> None:
@@ -335,6 +346,7 @@ def action(
         info(f"{action_id.upper()} is already {new.value}; nothing changed.")
     else:
         info(f"{incident_id} {action_id.upper()}: {old.value} → {new.value}")
+    _next("action", ed.result)
 
 
 def status(
@@ -381,6 +393,8 @@ def status(
     info(f"{incident_id}: {old.value} → {new_status.value}")
     if new_status == Status.ACKNOWLEDGED and ed.incident.acknowledgement is None:
         info(f"The error is not owned in words yet: 'meptool incident ack {incident_id}'.")
+    else:
+        _next("status", ed.result)
 
 
 def register(app: typer.Typer) -> None:

@@ -69,15 +69,21 @@ class Snapshot:
 
 
 def load(ws: Workspace, path: Path) -> Incident:
-    """Read and validate one incident file."""
-    return parse(read_bytes(path), ws.display(path), ws.tz)
+    """Read and validate one incident file (the workspace's lead and contacts as defaults)."""
+    return _defaults(ws, parse(read_bytes(path), ws.display(path), ws.tz))
 
 
 def read(ws: Workspace, incident_id: str) -> tuple[Incident, Snapshot]:
     """An incident by ID, and a snapshot to detect later changes."""
     path = ws.incident_path(incident_id)
     raw = read_bytes(path)
-    return parse(raw, ws.display(path), ws.tz), Snapshot(path, sha256(raw))
+    return _defaults(ws, parse(raw, ws.display(path), ws.tz)), Snapshot(path, sha256(raw))
+
+
+def _defaults(ws: Workspace, incident: Incident) -> Incident:
+    from meptool.files.fallbacks import with_defaults
+
+    return with_defaults(incident, ws.config)
 
 
 # --- writing -----------------------------------------------------------------
@@ -293,7 +299,7 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
         raw = read_bytes(path)
         if expected is not None and sha256(raw) != expected.sha256:
             raise _changed(source)
-        incident = parse(raw, source, ws.tz)
+        incident = _defaults(ws, parse(raw, source, ws.tz))
         text = raw.decode("utf-8")
         editor = Editor(ws, path, incident, text)
         yield editor
@@ -305,7 +311,7 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
             editor.result = incident
             return
         try:
-            editor.result = parse(new_text, source, ws.tz)
+            editor.result = _defaults(ws, parse(new_text, source, ws.tz))
         except InvalidFile as exc:
             details = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
             raise InputError(

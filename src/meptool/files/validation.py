@@ -75,6 +75,14 @@ def _one(doc: Document, model: type[BaseModel], loc: tuple[str | int, ...], err:
         return problem(
             doc.source, mark, name, f"'{err['input']}' is not a valid ID (like MEP-2026-001 or A1)"
         )
+    if kind in {"bool_parsing", "bool_type"}:
+        shown = doc.plain.get(loc, err["input"])
+        return problem(
+            doc.source,
+            mark,
+            name,
+            f"'{shown}' is not true or false; write true or false (or oui/non)",
+        )
     msg = str(err["msg"])
     if kind == "value_error":
         msg = msg.removeprefix("Value error, ")

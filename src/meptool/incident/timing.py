@@ -44,6 +44,14 @@ def _first_status(incident: Incident, statuses: Iterable[Status]) -> dt.datetime
     return min(times, key=lambda t: t.astimezone(UTC)) if times else None
 
 
+def _last_moment(incident: Incident) -> dt.datetime | None:
+    times = [e.at for e in incident.timeline]
+    times += [t for c in incident.communications for t in (c.at, c.sent_at) if t]
+    if incident.acknowledgement:
+        times.append(incident.acknowledgement.at)
+    return max(times, key=lambda t: t.astimezone(UTC)) if times else None
+
+
 def milestones(incident: Incident) -> Milestones:
     """When the impact began, and when it was detected, acknowledged, mitigated, resolved.
 
@@ -58,6 +66,10 @@ def milestones(incident: Incident) -> Milestones:
     if acknowledged is None and incident.acknowledgement:
         acknowledged = incident.acknowledgement.at
     resolved = _first_status(incident, [Status.RESOLVED, Status.CLOSED])
+    if resolved is None and reached(incident, Status.RESOLVED):
+        # `status: resolved` written by hand, with no timeline entry: the end of the
+        # impact, else the last moment the file records (resolved by then at the latest).
+        resolved = (impact.ended_at if impact else None) or _last_moment(incident)
     mitigated = _first_status(incident, [Status.MITIGATED])
     if mitigated is None and reached(incident, Status.MITIGATED):
         mitigated = (impact.ended_at if impact else None) or resolved

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator
 
 from meptool.model.enums import Language, Severity
-from meptool.model.incident import Client, Email, Line, Model, Person, Text
+from meptool.model.incident import Client, Email, Flag, Lead, Line, Model, Text
 from meptool.timeutil import parse_duration, zone
 
 DEFAULT_CADENCE = {Severity.CRITICAL: "2h", Severity.MAJOR: "4h", Severity.MINOR: "1d"}
@@ -30,7 +30,7 @@ Duration = Annotated[str, Field(strict=True), AfterValidator(_duration)]
 class WorkspaceTeam(Model):
     """Our side, by default for every incident."""
 
-    lead: Person | None = None
+    lead: Lead | None = None
     members: list[Line] = Field(default_factory=list)
 
 
@@ -39,14 +39,20 @@ class Smtp(Model):
 
     host: Line
     port: Annotated[int, Field(strict=True, ge=1, le=65535)] = 587
-    starttls: bool = True
-    ssl: bool = False
+    starttls: Flag = True
+    ssl: Flag = False
     username: Line | None = None
     password_env: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = (
         None
     )
     from_: Email | None = Field(default=None, alias="from")
     timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
+
+
+class Agency(Model):
+    """Who signs with the lead."""
+
+    name: Line
 
 
 class Config(Model):
@@ -73,7 +79,8 @@ class Config(Model):
         | None
     ) = None
     internal_hostnames: list[Line] = Field(default_factory=list)
-    require_approval: bool = True
+    require_approval: Flag = True
+    agency: Agency | None = None
 
     @field_validator("update_cadence", mode="before")
     @classmethod

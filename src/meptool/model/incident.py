@@ -115,6 +115,18 @@ def _no_control(value: str) -> str:
 
 Line = Annotated[Name, AfterValidator(_no_control)]
 
+_YES_NO = {"oui": True, "non": False}
+
+
+def _flag(value: Any) -> Any:
+    """true/false; a French `oui`/`non` reads as a person means it."""
+    if isinstance(value, str) and value.strip().lower() in _YES_NO:
+        return _YES_NO[value.strip().lower()]
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
 
 class Model(BaseModel):
     """Base of every file model: unknown keys are errors."""
@@ -165,6 +177,7 @@ class Contact(Model):
     email: Email | None = None
     role: Line | None = None
     kind: ContactKind = ContactKind.OTHER
+    greeting: Line | None = None
 
 
 class Client(Model):
@@ -180,12 +193,29 @@ class Person(Model):
     name: Line
     email: Email | None = None
     phone: Line | None = None
+    title: Line | None = None
+
+
+def _person(value: Any) -> Any:
+    """`lead: Thomas Girard`, the natural reading of a name, is `{name: Thomas Girard}`."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+class _NameOrPerson:
+    """In the JSON Schema too, a lead may be written as a plain name."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        return {"anyOf": [schema, {"type": "string", "minLength": 1}]}
+
+
+Lead = Annotated[Person, BeforeValidator(_person), _NameOrPerson()]
 
 
 class Team(Model):
     """Our side: the project lead (single point of contact) and the team."""
 
-    lead: Person | None = None
+    lead: Lead | None = None
     members: list[Line] = Field(default_factory=list)
 
 
@@ -228,7 +258,7 @@ class Action(Model):
     due: Day | None = None
     status: ActionStatus = ActionStatus.TODO
     effort_days: Number | None = None
-    client_visible: bool = False
+    client_visible: Flag = False
 
 
 class ClientAnswer(Model):

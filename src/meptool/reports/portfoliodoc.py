@@ -17,6 +17,7 @@ from meptool.writing.labels import LABELS, filters
 
 TOP_ESCAPES = 10
 TOP_CLIENTS = 8
+CSAT_TOGETHER = 3  # more clients than this: one small CSAT chart each
 
 
 def _hours(value: float | None) -> dt.timedelta | None:
@@ -176,6 +177,7 @@ def _charts(
                 (L["severity"][s], [float(r.counts[i]) for r in rows])
                 for i, s in enumerate(sev_order)
             ],
+            colours=[charts.SEVERITY_COLOURS[s] for s in sev_order],
         ),
         "durations": charts.lines(
             (
@@ -247,16 +249,28 @@ def _charts(
         series.append(
             (c, [by_month[m][0] / by_month[m][1] if m in by_month else None for m in keys])
         )
-    out["csat"] = charts.lines(
-        (
-            "Satisfaction (CSAT, 1 à 5) par client"
-            if fr
-            else "Satisfaction (CSAT, 1 to 5) per client"
-        ),
-        months,
-        series,
-        fmt=lambda v: str(fmt["retro_number"](v)),
-        fixed_top=5.0,
+    title = (
+        "Satisfaction (CSAT, 1 à 5) par client" if fr else "Satisfaction (CSAT, 1 to 5) per client"
+    )
+    number = fmt["retro_number"]
+    out["csat"] = charts.lines(title, months, series, fmt=lambda v: str(number(v)), fixed_top=5.0)
+    # Past three clients, crossing lines are unreadable: one small chart per client.
+    out["csat_each"] = (
+        [
+            charts.lines(
+                name,
+                months,
+                [(name, values)],
+                fmt=lambda v: str(number(v)),
+                fixed_top=5.0,
+                width=300,
+                height=170,
+                legend=False,
+            )
+            for name, values in series
+        ]
+        if len(series) > CSAT_TOGETHER
+        else []
     )
     return out
 

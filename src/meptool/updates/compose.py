@@ -122,7 +122,8 @@ def build_context(
     if lead is None:
         raise InputError(
             f"{incident.id} has no project lead (team.lead): every update is signed by one",
-            hint="add team.lead with name, email and phone to the incident or to meptool.yaml",
+            hint="set the workspace's lead (every incident without one uses it): "
+            'meptool init --lead "Your Name" --lead-email you@agency.example',
         )
     visible = [a for a in incident.corrective_plan if a.client_visible]
     impact = incident.impact

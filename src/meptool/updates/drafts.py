@@ -183,6 +183,39 @@ def draft(
     )
 
 
+def _ready(ws: Workspace, incident: Incident, audience: Audience, eml: bool) -> None:
+    """Every missing piece a draft needs, in one error (not one run per problem)."""
+    from meptool.updates import compose
+    from meptool.updates.readiness import mail_domain
+
+    lead = incident.team.lead if incident.team else None
+    smtp_from = ws.config.smtp.from_ if ws.config.smtp else None
+    missing: list[tuple[str, str]] = []
+    if lead is None:
+        missing.append(("no project lead signs it", 'meptool init --lead "Your Name"'))
+    if eml:
+        if not compose.recipients(incident, audience):
+            missing.append(
+                (
+                    f"no client contact with an e-mail address gets the {audience.value} update",
+                    "meptool init --contact 'Name <email>; role; decision-maker' "
+                    "(or --audience all)",
+                )
+            )
+        if not smtp_from and not (lead and lead.email):
+            missing.append(("no sender address", "meptool init --lead-email you@agency.example"))
+        elif mail_domain(ws.config, lead.email if lead else None) is None:
+            missing.append(("no mail_domain", "meptool init --mail-domain agency.example"))
+    if len(missing) < 2:
+        return  # one problem: its own, more detailed message below
+    lines = "\n".join(f"  - {what}: {fix}" for what, fix in missing)
+    raise InputError(
+        f"{incident.id}: the update cannot be drafted yet:\n{lines}",
+        hint="'meptool doctor' lists what the workspace still lacks; "
+        "or draft without e-mail: --format md",
+    )
+
+
 @dataclass
 class _Built:
     language: str
@@ -207,9 +240,11 @@ def _build(
     seq: int,
 ) -> _Built:
     from meptool.updates import compose, mail, render
+    from meptool.updates.readiness import mail_domain
 
     lang = (language or incident.language or ws.config.language).value
     now = ws.now()
+    _ready(ws, incident, audience, "eml" in formats)
     plan = compose.plan_update(ws, incident, audience, lang)
     context = compose.build_context(ws, incident, plan, seq=seq, now=now)
     root = thread_root(incident)
@@ -226,7 +261,9 @@ def _build(
                 hint="add one under client.contacts (kind: decision-maker or domain-expert), "
                 "or draft with --audience all",
             )
-        message_id = mail.new_message_id(ws.config.mail_domain, incident.id, seq)
+        lead = incident.team.lead if incident.team else None
+        domain = mail_domain(ws.config, lead.email if lead else None)
+        message_id = mail.new_message_id(domain, incident.id, seq)
         in_reply_to = root.message_id if root else None
         msg = mail.build(
             subject=out.subject,
@@ -294,6 +331,7 @@ def _targets(
 
 def pick(incident: Incident, seq: int | None) -> Communication:
     """The update numbered `seq`, else the latest one."""
+
     if not incident.communications:
         raise NotFoundError(
             f"{incident.id} has no client update yet",

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 # Colour-blind-safe palette (Okabe–Ito), readable in greyscale print too.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 LATE = "#b3261e"
+# One severity scheme everywhere (terminal, retrospective badges, portfolio): critical red,
+# major orange, minor blue-grey.
+SEVERITY_COLOURS = {"critical": "#c62828", "major": "#e67e00", "minor": "#6b7f99"}
+LEGEND_ROW = 16.0
 CHAR_W = 6.4  # average width of a 11px sans-serif character
 
 
@@ -61,10 +65,30 @@ class Rect:
 
 @dataclass(frozen=True)
 class Series:
-    """A named colour of the legend."""
+    """A named colour of the legend, placed at (x, y) below the plot."""
 
     name: str
     colour: str
+    x: float = 0.0
+    y: float = 0.0
+
+
+def place_legend(items: Sequence[Series], width: float, left: float = 48.0) -> list[Series]:
+    """The legend laid out in rows that fit `width`: whole names, never cut, never outside."""
+    out: list[Series] = []
+    x, row = left, 0
+    for item in items:
+        w = 18 + text_width(item.name) + 12
+        if x > left and x + w > width:
+            x, row = left, row + 1
+        out.append(Series(item.name, item.colour, x, row * LEGEND_ROW))
+        x += w
+    return out
+
+
+def legend_height(items: Sequence[Series]) -> float:
+    """Room the legend takes below the plot."""
+    return (max((s.y for s in items), default=0.0) + LEGEND_ROW + 4) if items else 0.0
 
 
 @dataclass
@@ -82,6 +106,10 @@ class Plot:
     xlabels: list[Tick] = field(default_factory=list)
     legend: list[Series] = field(default_factory=list)
     empty: bool = False
+
+    @property
+    def legend_h(self) -> float:
+        return legend_height(self.legend)
 
 
 @dataclass
@@ -122,9 +150,10 @@ class LineChart(Plot):
     lines: list[Line] = field(default_factory=list)
 
 
-def _frame(title: str, categories: Sequence[str], top_value: float, width: float) -> Plot:
-    height = 260.0
-    plot = Plot(width, height, 48.0, 34.0, width - 12.0, height - 44.0, title)
+def _frame(
+    title: str, categories: Sequence[str], top_value: float, width: float, height: float = 260.0
+) -> Plot:
+    plot = Plot(width, height, 48.0, 34.0, width - 12.0, height - 30.0, title)
     step = nice_step(top_value or 1.0)
     top = max(step, math.ceil((top_value or 1.0) / step) * step)
     value = 0.0
@@ -162,6 +191,7 @@ def stacked_bars(
     *,
     width: float = 720,
     grouped: bool = False,
+    colours: Sequence[str] = PALETTE,
 ) -> BarChart:
     """Bars per category, stacked per series (or side by side when `grouped`)."""
     totals = [
@@ -170,7 +200,9 @@ def stacked_bars(
     ]
     frame = _frame(title, categories, max(totals, default=0.0), width)
     chart = BarChart(**vars(frame))
-    chart.legend = [Series(name, PALETTE[i % len(PALETTE)]) for i, (name, _) in enumerate(series)]
+    chart.legend = place_legend(
+        [Series(name, colours[i % len(colours)]) for i, (name, _) in enumerate(series)], width
+    )
     centres = _slots(chart, categories)
     scale = _scale(chart)
     slot = (chart.right - chart.left) / max(len(categories), 1)
@@ -189,7 +221,7 @@ def stacked_bars(
                 base -= h
                 left, top = x - bar_w / 2, base
             title_text = f"{cat} — {name}: {_fmt_number(round(value, 1))}"
-            chart.bars.append(Rect(left, top, each, h, PALETTE[s % len(PALETTE)], title_text))
+            chart.bars.append(Rect(left, top, each, h, colours[s % len(colours)], title_text))
     return chart
 
 
@@ -202,13 +234,18 @@ def lines(
     width: float = 720,
     dashed: Sequence[bool] = (),
     fixed_top: float | None = None,
+    height: float = 260.0,
+    legend: bool = True,
 ) -> LineChart:
     """One polyline per series over the categories; missing values are skipped."""
     values = [v for _, vs in series for v in vs if v is not None]
     top = fixed_top if fixed_top is not None else max(values, default=0.0)
-    frame = _frame(title, categories, top, width)
+    frame = _frame(title, categories, top, width, height)
     chart = LineChart(**vars(frame))
-    chart.legend = [Series(name, PALETTE[i % len(PALETTE)]) for i, (name, _) in enumerate(series)]
+    if legend:
+        chart.legend = place_legend(
+            [Series(name, PALETTE[i % len(PALETTE)]) for i, (name, _) in enumerate(series)], width
+        )
     centres = _slots(chart, categories)
     scale = _scale(chart)
     for s, (name, vs) in enumerate(series):
@@ -237,6 +274,10 @@ class HBarChart:
     legend: list[Series] = field(default_factory=list)
     empty: bool = False
 
+    @property
+    def legend_h(self) -> float:
+        return legend_height(self.legend)
+
 
 def hbars(
     title: str,
@@ -251,7 +292,11 @@ def hbars(
     label_w = min(260.0, max([text_width(lbl) for lbl in labels], default=60.0))
     chart = HBarChart(width, 44 + row_h * max(len(labels), 1) + 10, label_w, title)
     chart.empty = not labels
-    chart.legend = [Series(name, colours[i % len(colours)]) for i, (name, _) in enumerate(series)]
+    chart.legend = place_legend(
+        [Series(name, colours[i % len(colours)]) for i, (name, _) in enumerate(series)],
+        width,
+        left=label_w + 8,
+    )
     totals = [sum(vs[i] for _, vs in series) for i in range(len(labels))]
     top = max(totals, default=1.0) or 1.0
     span = width - label_w - 60

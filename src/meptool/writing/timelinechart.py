@@ -55,7 +55,9 @@ class TimelineChart:
 TICK_STEPS = [
     dt.timedelta(minutes=m) for m in (5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)
 ]
-ROW_H = 30.0
+ROW_H = 34.0
+LABEL = 13.0  # px: labels as readable as the text around the picture
+SUB = 11.0
 
 
 def _rows(items: list[tuple[float, float]], max_rows: int = 6) -> list[int]:
@@ -140,7 +142,7 @@ def timeline(
         ordered = sorted(kind_events, key=lambda e: e.at.astimezone(dt.UTC))
         placed = []
         for e in ordered:
-            w = max(text_width(e.label), text_width(e.sub, 10))
+            w = max(text_width(e.label, LABEL), text_width(e.sub, SUB))
             x = x_of(e.at)
             text_x = min(max(x, left + w / 2), right - w / 2)
             placed.append((e, x, text_x, w))
@@ -151,14 +153,14 @@ def timeline(
     below = place([e for e in events if e.kind == "update"])
     n_above = max((r for *_, r in above), default=-1) + 1
     n_below = max((r for *_, r in below), default=-1) + 1
-    axis_y = 30 + n_above * ROW_H + 20
-    chart = TimelineChart(width, axis_y + 40 + n_below * ROW_H + 10, left, right, axis_y)
+    axis_y = 16 + max(n_above, 1) * ROW_H  # no empty band above the top row of labels
+    chart = TimelineChart(width, axis_y + 34 + n_below * ROW_H, left, right, axis_y)
     chart.ticks = ticks
     chart.above = [
-        Mark(x, tx, axis_y - 26 - r * ROW_H, e.label, e.sub, e.kind) for e, x, tx, r in above
+        Mark(x, tx, axis_y - 24 - r * ROW_H, e.label, e.sub, e.kind) for e, x, tx, r in above
     ]
     chart.below = [
-        Mark(x, tx, axis_y + 44 + r * ROW_H, e.label, e.sub, e.kind) for e, x, tx, r in below
+        Mark(x, tx, axis_y + 48 + r * ROW_H, e.label, e.sub, e.kind) for e, x, tx, r in below
     ]
     entries = sorted(
         (e for e in events if e.kind == "entry"), key=lambda e: e.at.astimezone(dt.UTC)
