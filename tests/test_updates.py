@@ -45,7 +45,7 @@ def test_draft_writes_numbered_files_and_logs_them(example: Path, run_in) -> Non
     assert "002-domain-experts-fr.html" in names and "002-domain-experts-fr.txt" in names
     assert [c.seq for c in comms(example)] == [1, 2]
     text = (example / UPDATES / "002-domain-experts-fr.md").read_text()
-    assert text.startswith("Bonjour Marc,") and "### La cause" in text
+    assert text.startswith("Bonjour Marc Petit,") and "### La cause" in text
 
 
 def test_output_dash_prints_without_recording(example: Path, run_in) -> None:
@@ -77,7 +77,7 @@ def test_eml_read_back(example: Path, run_in) -> None:
     assert text.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
     assert text.get_content_charset() == "utf-8" and html.get_content_charset() == "utf-8"
     body = text.get_content().replace("\r\n", "\n")
-    assert body.startswith("Bonjour Claire,") and "Ce que nous savons\n------" in body
+    assert body.startswith("Chère Madame Martin,") and "Ce que nous savons\n------" in body
     page = html.get_content()
     assert "<style" not in page and '<h3 style="' in page and "Ce que nous savons</h3>" in page
     assert str(msg["Subject"]) == comms(example)[0].subject
@@ -116,7 +116,7 @@ def test_follow_up_is_threaded_under_the_first(example: Path, run_in) -> None:
         assert str(msg["Subject"]).startswith("Re: Incident MEP-2026-001")
         assert comm.in_reply_to == first.message_id
     body = (example / UPDATES / "002-decision-makers-fr.md").read_text()
-    assert body.startswith("Bonjour Claire,\n\nComme promis")
+    assert body.startswith("Chère Madame Martin,\n\nComme promis")
     assert (
         "aujourd’hui à 11\u00a0h\u00a030" in body
     )  # the cadence (2h), since 10:00 was promised before
@@ -159,7 +159,7 @@ def test_approval_records_hash_and_an_edit_voids_it(example: Path, run_in) -> No
     assert comm.approved_sha256 == manifest_sha(example, comm.files)
     assert run("update", "send", ID, "--dry-run").exit_code == 0
     md = example / UPDATES / "001-decision-makers-fr.md"
-    md.write_text(md.read_text().replace("Bonjour Claire", "Chère Claire"))
+    md.write_text(md.read_text().replace("Chère Madame Martin", "Madame Martin"))
     listed = run("update", "list", ID)
     assert "edited after approval" in listed.stdout
     refused = run("update", "send", ID, "--dry-run")
@@ -295,7 +295,7 @@ def test_output_path_writes_there_and_records_it(example: Path, run_in, tmp_path
     single = tmp_path / "brouillon.md"
     result = run("update", "draft", ID, "--format", "md", "--output", str(single))
     assert result.exit_code == 0, result.output
-    assert single.read_text().startswith("Bonjour Claire,")
+    assert single.read_text().startswith("Chère Madame Martin,")
     folder = example / "review"
     folder.mkdir()
     assert run("update", "draft", ID, "--format", "md,txt", "-o", "review").exit_code == 0

@@ -34,6 +34,12 @@ class WorkspaceTeam(Model):
     members: list[Line] = Field(default_factory=list)
 
 
+class Agency(Model):
+    """Who signs with the lead: the agency or company doing the project."""
+
+    name: Line | None = None
+
+
 class Smtp(Model):
     """How `update send` reaches the mail server. The password is never in the file."""
 
@@ -74,6 +80,7 @@ class Config(Model):
     ) = None
     internal_hostnames: list[Line] = Field(default_factory=list)
     require_approval: bool = True
+    agency: Agency | None = None
 
     @field_validator("update_cadence", mode="before")
     @classmethod

@@ -176,7 +176,7 @@ def draft(
         if built.in_reply_to:
             item["in_reply_to"] = built.in_reply_to
         ed.append("communications", item=item)
-    findings = check_files(ws, incident, [(p, audience) for p in paths])
+    findings = check_files(ws, incident, [(p, audience) for p in paths], built.language)
     return DraftResult(
         seq, built.subject, paths, findings, built.recipients, built.kind, built.next_update
     )
@@ -206,8 +206,15 @@ def _build(
     seq: int,
 ) -> _Built:
     from meptool import compose, mail, render
+    from meptool.texts import localized, require
 
     lang = (language or incident.language or ws.config.language).value
+    require(
+        incident,
+        lang,
+        technical=audience != Audience.DECISION_MAKERS,
+        what=f"an update for {audience.value}",
+    )
     now = ws.now()
     plan = compose.plan_update(ws, incident, audience, lang)
     context = compose.build_context(ws, incident, plan, seq=seq, now=now)
@@ -261,7 +268,7 @@ def _build(
         lines = contents[fmt].decode("utf-8").splitlines() if fmt != "eml" else out.txt.split("\n")
         built.findings = check_drafts(
             [Draft("<stdout>", lines, audience)],
-            incident=incident,
+            incident=localized(incident, lang),
             internal_hostnames=ws.config.internal_hostnames,
         )
     return built
@@ -317,10 +324,19 @@ def index(incident: Incident, comm: Communication) -> int:
 
 
 def check_files(
-    ws: Workspace, incident: Incident | None, files: list[tuple[Path, Audience | None]]
+    ws: Workspace,
+    incident: Incident | None,
+    files: list[tuple[Path, Audience | None]],
+    language: str | None = None,
 ) -> list[Finding]:
-    """Check draft files against the incident (see meptool.checks)."""
+    """Check draft files against the incident, its texts read in the drafts' language."""
     from meptool.checks import check_drafts, read_draft
+    from meptool.texts import localized
+
+    if incident is not None and language is None:
+        language = next((lang for _, lang in _langs(files)), None)
+    if incident is not None and language is not None:
+        incident = localized(incident, language)
 
     drafts = []
     for path, audience in files:
@@ -330,9 +346,23 @@ def check_files(
     return check_drafts(drafts, incident=incident, internal_hostnames=ws.config.internal_hostnames)
 
 
+def _langs(files: list[tuple[Path, Audience | None]]) -> list[tuple[Path, str]]:
+    """The language a draft file is in, from its name (`001-decision-makers-en.md`)."""
+    out = []
+    for path, _ in files:
+        stem = path.name.rsplit(".", 1)[0]
+        lang = stem.rsplit("-", 1)[-1]
+        if lang in ("fr", "en"):
+            out.append((path, lang))
+    return out
+
+
 def check_comm(ws: Workspace, incident: Incident, comm: Communication) -> list[Finding]:
     """Check every file of a logged update."""
-    return check_files(ws, incident, [(resolve(ws, f), comm.audience) for f in comm.files])
+    files: list[tuple[Path, Audience | None]] = [
+        (resolve(ws, f), comm.audience) for f in comm.files
+    ]
+    return check_files(ws, incident, files, comm.language.value)
 
 
 def check_target(ws: Workspace, target: str, seq: int | None = None) -> list[Finding]:

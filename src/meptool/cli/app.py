@@ -113,10 +113,12 @@ def _register() -> None:
         update,
         walkthrough,
         workspace_cmds,
+        writing,
     )
 
     workspace_cmds.register(app)
     walkthrough.register(incident.app)
+    writing.register(incident.app, retro.app)
     app.add_typer(incident.app, name="incident")
     app.add_typer(update.app, name="update")
     app.add_typer(retro.app, name="retro")

@@ -212,6 +212,13 @@ def rootcause_steps(incident: Incident) -> list[Step]:
             hint='e.g. --summary "La règle 3-D Secure refusait les cartes étrangères"',
         ),
         Step(
+            "client_summary",
+            "--client-summary",
+            "The cause in one plain sentence for the client's management",
+            default=rc.client_summary if rc else None,
+            intro="No jargon: what a director reads to understand why it happened.",
+        ),
+        Step(
             "category",
             "--category",
             "Category",
@@ -235,10 +242,22 @@ def rootcause_steps(incident: Incident) -> list[Step]:
     ]
 
 
-def plan_steps(ws: Workspace, incident: Incident) -> list[Step]:
-    """`incident plan`: actions, then the schedule and budget impact."""
+def plan_steps(ws: Workspace, incident: Incident, *, refuse_past: bool = False) -> list[Step]:
+    """`incident plan`: actions, then the schedule and budget impact.
+
+    At the prompt (`refuse_past`), a due date already past is refused; by the
+    flag it is only warned of (the CLI says so).
+    """
     s = incident.schedule_impact
-    today = ws.now().date()
+    today = ws.now().astimezone(ws.tz).date()
+    due = date_parser(today)
+
+    def due_ahead(text: str) -> Any:
+        value = due(text)
+        if value < today:
+            raise ValueError(f"{value.isoformat()} is already past: give a date from today on")
+        return value
+
     return [
         Step(
             "actions",
@@ -259,7 +278,12 @@ def plan_steps(ws: Workspace, incident: Incident) -> list[Step]:
                     parse=ActionType,
                 ),
                 Step("owner", "--owner", "  owner", parse=one_line),
-                Step("due", "--due", "  due (YYYY-MM-DD or +3)", parse=date_parser(today)),
+                Step(
+                    "due",
+                    "--due",
+                    "  due (YYYY-MM-DD or +3)",
+                    parse=due_ahead if refuse_past else due,
+                ),
                 Step("effort", "--effort", "  effort in days", parse=number),
                 Step(
                     "client_visible",
@@ -314,4 +338,46 @@ def action_steps(action_id: str) -> list[Step]:
             parse=ActionStatus,
             hint="one of: todo, doing, done",
         )
+    ]
+
+
+def translate_steps(todo: list[Any], lang: str) -> list[Step]:
+    """`incident translate`: one question per text still missing in `lang`."""
+    name = {"fr": "French", "en": "English"}.get(lang, lang)
+    return [
+        Step(
+            w.path,
+            "--field/--text",
+            f"{w.path} in {name}",
+            intro=f"{w.path}: {w.source}",
+            hint=f'e.g. --field {w.path} --text "…"',
+        )
+        for w in todo
+    ]
+
+
+def lessons_steps() -> list[Step]:
+    """`retro lessons`: what went well, what went badly, what we learnt."""
+    return [
+        Step(
+            "went_well",
+            "--went-well",
+            "went well",
+            many=True,
+            intro="What went well (one per line; leave it empty to go on).",
+        ),
+        Step(
+            "went_badly",
+            "--went-badly",
+            "went badly",
+            many=True,
+            intro="What went badly (blameless: the process, not a person).",
+        ),
+        Step(
+            "lessons",
+            "--lesson",
+            "lesson",
+            many=True,
+            intro="What we learnt and will do differently.",
+        ),
     ]
