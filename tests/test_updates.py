@@ -49,9 +49,32 @@ def test_draft_writes_numbered_files_and_logs_them(example: Path, run_in) -> Non
 
 
 def test_output_dash_prints_without_recording(example: Path, run_in) -> None:
-    result = run_in(example)("update", "draft", ID, "--output", "-", "--lang", "en")
+    run = run_in(example)
+    refused = run("update", "draft", ID, "--output", "-", "--lang", "en")
+    assert refused.exit_code == 1
+    assert "impact.summary" in refused.stderr and "corrective_plan[0].action" in refused.stderr
+    assert f"meptool incident translate {ID} --lang en" in refused.stderr
+    english = {
+        "title": "Foreign card payments refused after release 2.3.0",
+        "impact.summary": "Customers paying with a card issued outside France see it refused.",
+        "impact.users_affected": "about 1,200 blocked orders",
+        "acknowledgement.statement": "Release 2.3.0 blocks foreign card payments. It is our "
+        "mistake and we take full responsibility.",
+        "root_cause.client_summary": "A new payment security rule, tested only with French "
+        "cards, refused cards issued abroad.",
+        "corrective_plan[0].action": "Fix the 3-D Secure rule and redeploy it",
+        "corrective_plan[1].action": "Add foreign cards to the payment acceptance tests",
+        "schedule_impact.budget_impact": "3.5 days covered by the agency, at no cost to you",
+    }
+    flags = [x for k, v in english.items() for x in ("--field", k, "--text", v)]
+    done = run("incident", "translate", ID, "--lang", "en", *flags)
+    assert done.exit_code == 0, done.output
+    result = run("update", "draft", ID, "--output", "-", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Dear Claire,")
+    # Her form of address is French: an English letter greets her by her full name.
+    assert result.stdout.startswith("Dear Claire Martin,")
+    assert "Foreign card" not in result.stdout and "refused cards issued abroad" in result.stdout
+    assert "Corriger" not in result.stdout and "voient" not in result.stdout
     assert "What we know" in result.stdout
     assert comms(example) == []
     assert not (example / UPDATES).exists()
@@ -118,7 +141,7 @@ def test_follow_up_is_threaded_under_the_first(example: Path, run_in) -> None:
     body = (example / UPDATES / "002-decision-makers-fr.md").read_text()
     assert body.startswith("Chère Madame Martin,\n\nComme promis")
     assert (
-        "aujourd’hui à 11\u00a0h\u00a030" in body
+        "ce matin à 11\u00a0h\u00a030" in body
     )  # the cadence (2h), since 10:00 was promised before
 
 
@@ -271,13 +294,15 @@ def test_force_sends_a_failing_draft_and_logs_it(example: Path, run_in, smtp_ser
     handler, port = smtp_server()
     set_smtp(example, port)
     run = run_in(example)
+    note = ("incident", "note", ID, "--client", "--text", "Correctif validé en recette ce matin")
+    assert run(*note).exit_code == 0
     assert (
         run("update", "draft", ID, "--audience", "domain-experts", "--format", "eml").exit_code == 0
     )
     # An approver let an internal note slip in: the check blocks it.
     ws = Workspace(example)
     with store.edit(ws, ID) as ed:
-        ed.set("timeline", 3, "visibility", value="internal")
+        ed.set("timeline", len(ed.incident.timeline) - 1, "visibility", value="internal")
     assert run("update", "approve", ID, "--by", "Paul Roux").exit_code == 0
     blocked = run("update", "send", ID, "--yes")
     assert blocked.exit_code == 1 and "fails the check" in blocked.stderr

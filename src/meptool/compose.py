@@ -111,11 +111,19 @@ def next_update(ws: Workspace, incident: Incident, kind: str) -> dt.datetime:
     return rounded if rounded > now else now + cadence
 
 
-def greetings(contacts: list[Contact], lang: str) -> list[str]:
+def greetings(contacts: list[Contact], lang: str, home: str | None = None) -> list[str]:
     """How the letter opens: each chosen form of address on its own line, then the others
-    greeted together by their full names (never a first name alone)."""
-    own = [_comma(c.greeting) for c in contacts if c.greeting]
-    rest = [c.name for c in contacts if not c.greeting]
+    greeted together by their full names (never a first name alone).
+
+    A contact's `greeting` is in the language they read: a letter in another
+    language greets them by their full name.
+    """
+
+    def own_words(c: Contact) -> bool:
+        return bool(c.greeting) and (c.language.value if c.language else home or lang) == lang
+
+    own = [_comma(c.greeting or "") for c in contacts if own_words(c)]
+    rest = [c.name for c in contacts if not own_words(c)]
     word, last = ("Bonjour", " et ") if lang == "fr" else ("Dear", " and ")
     if rest:
         names = rest[0] if len(rest) == 1 else ", ".join(rest[:-1]) + last + rest[-1]
@@ -236,7 +244,7 @@ def build_context(
             "detected_at": incident.detected_at,
         },
         "client": {"name": incident.client.name if incident.client else None},
-        "greetings": greetings(plan.recipients, lang),
+        "greetings": greetings(plan.recipients, lang, origin),
         "recipients": [{"name": c.name, "role": c.role} for c in plan.recipients],
         "lead": {
             "name": lead.name,

@@ -187,8 +187,6 @@ def add_note(
     by: str | None = None,
 ) -> None:
     """Add a timeline entry: internal unless someone decided the client should read it."""
-    if at is not None:
-        check_at(ed.incident, at, ed.ws.now(), "a timeline note")
     ed.entry(note, kind=EntryKind.NOTE, visibility=visibility.value, by=by, at=at)
 
 
