@@ -128,7 +128,9 @@ def test_github_actions_opens_incident(run, workspace: Path, github) -> None:
         "incident-path": "ws/incidents/MEP-2026-001/incident.yaml",  # relative to the checkout
     }
     summary = github["summary"].read_text()
-    assert summary.startswith("### Échec du déploiement de la version 2.3.0 (5e0c8a1) — incident MEP-2026-001\n")
+    assert summary.startswith(
+        "### Échec du déploiement de la version 2.3.0 (5e0c8a1) — incident MEP-2026-001\n"
+    )
     assert "meptool opened incident **MEP-2026-001**" in summary
     assert "[GitHub Actions run 4242 (attempt 1)](https://git.acme.example/acme/" in summary
     for step in ("incident ack", "incident rootcause", "incident plan", "update draft"):
@@ -446,7 +448,7 @@ def test_pre_commit_hook(example: Path, tmp_path: Path, run_in) -> None:
     )
     result = run_in(tmp_path)(*hook["entry"].split()[1:], *files)
     assert result.exit_code == 0, result.output
-    assert "2 file(s) valid" in result.stderr
+    assert "2 files valid" in result.stderr
 
 
 def test_validate_reads_a_file_in_its_own_workspace(example: Path, tmp_path: Path) -> None:

@@ -469,7 +469,9 @@ def test_complete_walkthrough_on_a_terminal(workspace: Path) -> None:
     rc = inc.root_cause
     assert rc is not None and rc.category == Category.TESTING
     assert rc.summary == "Règle 3-D Secure trop stricte."
-    assert rc.client_summary == "Une règle de sécurité des paiements refusait les cartes étrangères."
+    assert (
+        rc.client_summary == "Une règle de sécurité des paiements refusait les cartes étrangères."
+    )
     assert rc.whys == [
         "Les paiements par carte étrangère étaient refusés.",
         "La règle 3-D Secure rejetait les réponses sans authentification.",

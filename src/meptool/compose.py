@@ -248,7 +248,7 @@ def build_context(
         "recipients": [{"name": c.name, "role": c.role} for c in plan.recipients],
         "lead": {
             "name": lead.name,
-            "title": lead.title,
+            "title": tr(lead.title),
             "agency": agency,
             "email": lead.email,
             "phone": lead.phone,

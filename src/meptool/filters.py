@@ -159,7 +159,7 @@ def clause_filter(value: str) -> str:
     """A sentence made to follow a colon: no final stop, lower case unless a name or acronym."""
     out = " ".join(str(value).split()).rstrip(" .!")
     first = out.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+    if (len(first) > 1 and first[0].isupper() and first[1:].islower()) or first == "A":
         out = out[0].lower() + out[1:]
     return out
 

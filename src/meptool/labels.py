@@ -215,13 +215,15 @@ def filters(lang: str, tz: dt.tzinfo) -> dict[str, Callable[..., Any]]:
     def when(value: dt.datetime | None) -> str:
         if value is None:
             return "—"
-        text = str(format_datetime(value, "d MMM y, HH:mm", tzinfo=tz, locale=lang))
+        pattern = "d MMM y 'à' H 'h' mm" if lang == "fr" else "d MMM y, HH:mm"
+        text = str(format_datetime(value, pattern, tzinfo=tz, locale=lang))
         return premier(text) if lang == "fr" and value.astimezone(tz).day == 1 else text
 
     def clock(value: dt.datetime | None) -> str:
         if value is None:
             return "—"
-        return str(format_time(value, "HH:mm", tzinfo=tz, locale=lang))
+        pattern = "H 'h' mm" if lang == "fr" else "HH:mm"
+        return str(format_time(value, pattern, tzinfo=tz, locale=lang))
 
     def day(value: dt.date | None) -> str:
         if value is None:

@@ -277,8 +277,9 @@ class Person(Model):
     name: Line
     email: Email | None = None
     phone: Line | None = None
-    title: Line | None = None
-    """What they are, under their name in a signature, e.g. 'Cheffe de projet'."""
+    title: LLine | None = None
+    """What they are, under their name in a signature, e.g. 'Cheffe de projet'
+    (or one per language: {fr: Cheffe de projet, en: Project manager})."""
 
 
 class Team(Model):

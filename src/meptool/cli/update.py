@@ -45,7 +45,10 @@ def _show_findings(findings: list[Finding]) -> None:
     for f in findings:
         note(str(f), "red" if f.blocking else "yellow")
     blocking = sum(1 for f in findings if f.blocking)
-    note(f"check: {blocking} blocking, {len(findings) - blocking} warning(s)")
+    from meptool.labels import count
+
+    warnings = count(len(findings) - blocking, "warning", "warnings", "en")
+    note(f"check: {blocking} blocking, {warnings}")
 
 
 @app.command("draft")
