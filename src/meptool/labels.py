@@ -16,6 +16,13 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "resolved": "résolu",
             "closed": "clos",
         },
+        "state": {
+            "open": "en cours",
+            "acknowledged": "pris en charge",
+            "mitigated": "service rétabli, correction en cours",
+            "resolved": "résolu",
+            "closed": "clos",
+        },
         "category": {
             "testing": "tests",
             "code-review": "revue de code",
@@ -61,6 +68,13 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "open": "open",
             "acknowledged": "acknowledged",
             "mitigated": "mitigated",
+            "resolved": "resolved",
+            "closed": "closed",
+        },
+        "state": {
+            "open": "ongoing",
+            "acknowledged": "being handled",
+            "mitigated": "service restored, fix in progress",
             "resolved": "resolved",
             "closed": "closed",
         },

@@ -182,6 +182,51 @@ def draft(
     )
 
 
+def draft_each(
+    ws: Workspace,
+    incident_id: str,
+    *,
+    audience: Audience = Audience.DECISION_MAKERS,
+    language: Language | None = None,
+    formats: list[str] | None = None,
+    output: str | None = None,
+    force: bool = False,
+) -> list[DraftResult]:
+    """`update draft`: one draft, or one per language when the recipients read two
+    (a contact's `language`) and no `--lang` was given."""
+    from meptool import compose, store
+
+    langs: list[str] = []
+    if language is None and output is None:
+        incident, _ = store.read(ws, incident_id)
+        langs = compose.languages(incident, audience, ws.config.language.value)
+    if len(langs) <= 1:
+        return [
+            draft(
+                ws,
+                incident_id,
+                audience=audience,
+                language=language,
+                formats=formats,
+                output=output,
+                force=force,
+            )
+        ]
+    from meptool.texts import require
+
+    for lang in langs:  # refuse before writing anything: every language or none
+        require(
+            incident,
+            lang,
+            technical=audience != Audience.DECISION_MAKERS,
+            what=f"an update for {audience.value}",
+        )
+    return [
+        draft(ws, incident_id, audience=audience, language=Language(lang), formats=formats)
+        for lang in langs
+    ]
+
+
 @dataclass
 class _Built:
     language: str

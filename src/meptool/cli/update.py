@@ -89,12 +89,12 @@ def draft_cmd(
     Example:  meptool update draft MEP-2026-001 --audience decision-makers --lang fr
     """
     from meptool.cli.output import echo, print_json
-    from meptool.updates import draft, parse_formats
+    from meptool.updates import draft_each, parse_formats
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
     formats = parse_formats(format_ or ("md" if output == "-" else None))
-    result = draft(
+    results = draft_each(
         ws,
         incident_id,
         audience=audience,
@@ -103,14 +103,14 @@ def draft_cmd(
         output=output,
         force=force,
     )
-    if result.printed is not None:
+    if results[0].printed is not None:
         import sys
 
-        sys.stdout.write(result.printed)
-        _show_findings(result.findings)
+        sys.stdout.write(results[0].printed)
+        _show_findings(results[0].findings)
         return
     if json_:
-        print_json(
+        data = [
             {
                 "seq": result.seq,
                 "subject": result.subject,
@@ -120,16 +120,19 @@ def draft_cmd(
                 "files": [ws.display(p) for p in result.files],
                 "findings": [f.as_dict() for f in result.findings],
             }
-        )
+            for result in results
+        ]
+        print_json(data[0] if len(data) == 1 else data)
         return
-    note(
-        f"drafted update {result.seq} ({result.kind}) of {incident_id} for "
-        f"{', '.join(result.recipients) or 'no recipient'}"
-    )
-    note(f"subject: {result.subject}")
-    for path in result.files:
-        echo(ws.display(path))
-    _show_findings(result.findings)
+    for result in results:
+        note(
+            f"drafted update {result.seq} ({result.kind}) of {incident_id} for "
+            f"{', '.join(result.recipients) or 'no recipient'}"
+        )
+        note(f"subject: {result.subject}")
+        for path in result.files:
+            echo(ws.display(path))
+        _show_findings(result.findings)
 
 
 @app.command("check")
