@@ -22,11 +22,17 @@ step "$MEPTOOL" incident rootcause MEP-2026-003 --no-input --category configurat
     --why "Le filtre de date de l'export excluait toutes les écritures." \
     --why "Le fuseau horaire du serveur a changé avec la 2.4.0." \
     --summary "Le changement de fuseau horaire de la 2.4.0 a décalé le filtre de date de l'export." \
+    --client-summary "Un changement d'heure sur nos serveurs a vidé l'export de ses écritures." \
     --escape "Aucun test ne vérifie l'export sur un jeu de données réel."
 step "$MEPTOOL" incident plan MEP-2026-003 --no-input --action "Corriger le filtre et relancer l'export" \
     --owner "Karim Benali" --due +1 --effort 0.5 --client-visible
 step "$MEPTOOL" incident action MEP-2026-003 A1 --status done --no-input
 step "$MEPTOOL" incident status MEP-2026-003 resolved --text "Export regénéré et vérifié" --client
+step "$MEPTOOL" retro lessons MEP-2026-003 --no-input \
+    --went-well "L'export a été regénéré le matin même." \
+    --went-badly "Nous l'avons appris par le service comptable." \
+    --lesson "Chaque export se vérifie sur des données réelles avant la MEP."
+step "$MEPTOOL" update draft MEP-2026-003 --audience decision-makers --format md
 step "$MEPTOOL" update draft MEP-2026-001 --audience decision-makers --lang fr --format eml,md,html
 step "$MEPTOOL" update list MEP-2026-001
 step "$MEPTOOL" retro report MEP-2026-001 --format html

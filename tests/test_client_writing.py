@@ -348,3 +348,23 @@ def test_from_ci_title_in_an_english_workspace(example: Path, run_in, monkeypatc
     result = run_in(example)("incident", "open", "--from-ci", "--json")
     assert result.exit_code == 0, result.output
     assert '"Deploy of v2.4.0 to production failed (5e0c8a1)"' in result.stdout
+
+
+def test_meptool_bookkeeping_never_reaches_the_client(example: Path, run_in) -> None:
+    ws = Workspace(example)
+    with store.edit(ws, ID) as ed:
+        ed.entry(
+            "Point de situation envoyé à Claire Martin, Marc Petit.",
+            kind="update",
+            visibility="client",
+            at=ws.now(),
+        )
+    run = run_in(example)
+    for audience in ("decision-makers", "domain-experts", "all"):
+        out = run("update", "draft", ID, "--audience", audience, "-o", "-", "--format", "txt")
+        assert out.exit_code == 0, out.output
+        assert "Point de situation envoyé" not in out.stdout
+        assert "Statut" not in out.stdout and "contourné" not in out.stdout
+    retro = run("retro", "report", ID, "--audience", "client", "-o", "-")
+    assert "Point de situation envoyé" not in retro.stdout and "Statut" not in retro.stdout
+    assert "Le service a été rétabli par une solution de contournement." in retro.stdout
