@@ -368,3 +368,20 @@ def test_meptool_bookkeeping_never_reaches_the_client(example: Path, run_in) -> 
     retro = run("retro", "report", ID, "--audience", "client", "-o", "-")
     assert "Point de situation envoyé" not in retro.stdout and "Statut" not in retro.stdout
     assert "Le service a été rétabli par une solution de contournement." in retro.stdout
+
+
+def test_the_client_retrospective_is_checked_before_it_is_written(example: Path, run_in) -> None:
+    run = run_in(example)
+    leak = (
+        "incident",
+        "note",
+        ID,
+        "--client",
+        "--text",
+        "Base relancée : postgres://app:s3cret@db/prod",
+    )
+    assert run(*leak).exit_code == 0
+    refused = run("retro", "report", ID, "--audience", "client")
+    assert refused.exit_code == 1 and "fails the check" in refused.stderr
+    assert "connection string" in refused.stderr
+    assert not (example / "incidents" / ID / "retro-client.md").exists()

@@ -382,12 +382,35 @@ def render(ws: Workspace, incident: Incident, audience: str, fmt: str) -> str:
     text = tidy(templating.render(env, f"retro/{report.lang}/client.md.j2", context), "md")
     if report.lang == "fr":
         text = typo_fr(text)
+    _check_client(ws, incident, report.lang, text)
     if fmt == "md":
         return text
     from markupsafe import Markup
 
     context["body"] = Markup(_markdown(text))
     return templating.render(env, f"retro/{report.lang}/client.html.j2", context)
+
+
+def _check_client(ws: Workspace, incident: Incident, lang: str, text: str) -> None:
+    """`update check`'s rules on the client's report before it is written (SPEC.md 5 *(v2)*):
+    nothing internal, no secret, nobody blamed. (A report is no update: the rules on what an
+    update must contain do not apply.)"""
+    from meptool.checks import Draft, check_drafts
+    from meptool.errors import InputError
+    from meptool.texts import localized
+
+    found = check_drafts(
+        [Draft("client retrospective", text.splitlines(), None)],
+        incident=localized(incident, lang),
+        internal_hostnames=ws.config.internal_hostnames,
+    )
+    blocking = [f for f in found if f.blocking and not f.rule.startswith("missing-")]
+    if blocking:
+        raise InputError(
+            f"the client retrospective of {incident.id} fails the check:\n"
+            + "\n".join(str(f) for f in blocking),
+            hint="mark the entry or action internal, or reword it, then write the report again",
+        )
 
 
 def _markdown(text: str) -> str:
