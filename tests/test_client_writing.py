@@ -82,6 +82,7 @@ def test_signature_leaves_out_what_is_missing(example: Path, run_in) -> None:
         ((20, 20, 0), (21, 9, 0), "demain à 9 h", "tomorrow at 9:00 am"),
         ((20, 22, 50), (21, 0, 45), "cette nuit à 0 h 45", "tonight at 12:45 am"),
         ((20, 22, 0), (21, 0, 0), "cette nuit à minuit", "tonight at midnight"),
+        ((20, 10, 0), (20, 12, 0), "aujourd’hui à midi", "today at noon"),
     ],
 )
 def test_times_as_people_say_them(now: tuple, at: tuple, fr: str, en: str) -> None:

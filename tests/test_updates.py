@@ -67,6 +67,14 @@ def test_output_dash_prints_without_recording(example: Path, run_in) -> None:
         "schedule_impact.budget_impact": "3.5 days covered by the agency, at no cost to you",
     }
     flags = [x for k, v in english.items() for x in ("--field", k, "--text", v)]
+    half = run("incident", "translate", ID, "--lang", "en", *flags)
+    assert half.exit_code == 0, half.output
+    # The workaround (the mitigation's note) is in the decision-makers' update too.
+    again = run("update", "draft", ID, "--output", "-", "--lang", "en")
+    assert again.exit_code == 1 and "timeline[3].note" in again.stderr
+    assert "root_cause.summary" not in again.stderr  # only the experts' account needs it
+    english = {"timeline[3].note": "The previous payment rule was restored."}
+    flags = [x for k, v in english.items() for x in ("--field", k, "--text", v)]
     done = run("incident", "translate", ID, "--lang", "en", *flags)
     assert done.exit_code == 0, done.output
     result = run("update", "draft", ID, "--output", "-", "--lang", "en")
@@ -75,6 +83,7 @@ def test_output_dash_prints_without_recording(example: Path, run_in) -> None:
     assert result.stdout.startswith("Dear Claire Martin,")
     assert "Foreign card" not in result.stdout and "refused cards issued abroad" in result.stdout
     assert "Corriger" not in result.stdout and "voient" not in result.stdout
+    assert "the service: the previous payment rule was restored." in result.stdout
     assert "What we know" in result.stdout
     assert comms(example) == []
     assert not (example / UPDATES).exists()

@@ -108,12 +108,17 @@ def time_filter(ctx: Context, value: dt.datetime) -> str:
 def _part_of_day(value: dt.datetime, today: bool, lang: str) -> str:
     """'ce soir', 'cet après-midi' / 'tonight', 'this afternoon' (today); '' otherwise."""
     hour = value.hour
+    noon = (value.hour, value.minute) == (12, 0)
     if lang == "fr":
         if not today:
             return "demain"
+        if noon:
+            return "aujourd’hui"
         return "ce matin" if hour < 12 else "cet après-midi" if hour < 18 else "ce soir"
     if not today:
         return "tomorrow"
+    if noon:
+        return "today"
     return "this morning" if hour < 12 else "this afternoon" if hour < 18 else "tonight"
 
 

@@ -59,9 +59,16 @@ def client_fields(incident: Incident) -> Iterator[Field]:
         yield from one(("root_cause", "escape"), rc.escape, True)
     for i, entry in enumerate(incident.timeline):
         if entry.visibility is Visibility.CLIENT:
+            # The mitigation's note is the workaround every audience reads; the other
+            # entries only the domain experts' account and the retrospective show.
+            fix = (
+                entry.kind is not None
+                and entry.kind.value == "status"
+                and (entry.status is not None and entry.status.value == "mitigated")
+            )
             if is_person_text(entry):
-                yield from one(("timeline", i, "text"), entry.text, True)
-            yield from one(("timeline", i, "note"), entry.note, True)
+                yield from one(("timeline", i, "text"), entry.text, not fix)
+            yield from one(("timeline", i, "note"), entry.note, not fix)
     for i, action in enumerate(incident.corrective_plan):
         if action.client_visible:
             yield from one(("corrective_plan", i, "action"), action.action)
