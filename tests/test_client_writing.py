@@ -317,7 +317,8 @@ def test_detection_before_the_deploy_is_refused(example: Path, run_in) -> None:
         "incident", "open", "--title", "Panne", "--severity", "major", "--no-input",
         "--deployed-at", "2026-11-20T17:30", "--detected-at", "2026-11-20T17:00",
     )  # fmt: skip
-    assert opened.exit_code == 1 and "before release.deployed_at" in opened.stderr
+    assert opened.exit_code == 2 and "--detected-at" in opened.stderr
+    assert "is before the deploy (2026-11-20 17:30)" in opened.stderr
     path = example / "incidents" / ID / "incident.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace(
@@ -327,6 +328,45 @@ def test_detection_before_the_deploy_is_refused(example: Path, run_in) -> None:
     )
     checked = run("incident", "validate", str(path))
     assert checked.exit_code == 1 and "before release.deployed_at" in checked.stdout
+
+
+def test_detection_before_the_deploy_is_asked_again_at_the_prompt(example: Path) -> None:
+    child = spawn(example, "incident", "open")
+    answer(child, "What went wrong", "Virements bloqués")
+    answer(child, "Project", "")
+    answer(child, "Language", "")
+    answer(child, "Severity", "critical")
+    answer(child, "Release version", "v4.2.0")
+    answer(child, "When was it deployed", "2026-11-20T17:30")
+    answer(child, "What does the client see", "Les virements sont refusés.")
+    answer(child, "Who or how much", "")
+    answer(child, "Who noticed", "")
+    answer(child, "When was it noticed", "2026-11-20T17:00")
+    child.expect_exact("is before the deploy (2026-11-20 17:30)")
+    child.expect_exact("> ")
+    child.sendline("2026-11-20T18:10")
+    answer(child, "Contact name", "")
+    child.expect_exact("MEP-2026-003")
+    assert finish(child) == 0
+
+
+def test_a_past_due_date_is_refused_at_the_prompt(example: Path) -> None:
+    child = spawn(example, "incident", "plan", ID)
+    answer(child, "Action", "Vérifier les cartes")
+    answer(child, "type", "")
+    answer(child, "owner", "")
+    answer(child, "due", "2026-11-02")
+    child.expect_exact("2026-11-02 is already past")
+    child.expect_exact("> ")
+    child.sendline("+2")
+    answer(child, "effort", "")
+    answer(child, "may the client see it", "")
+    answer(child, "Action", "")
+    for question in ("Delay", "Budget", "New delivery date", "Client agreement"):
+        answer(child, question, "")
+    assert finish(child) == 0
+    incident, _ = store.read(Workspace(example), ID)
+    assert incident.corrective_plan[-1].due == dt.date(2026, 11, 23)
 
 
 def test_a_past_due_date_is_warned_by_the_flag(example: Path, run_in) -> None:

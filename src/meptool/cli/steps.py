@@ -74,6 +74,22 @@ def open_steps(ws: Workspace) -> list[Step]:
     """`incident open`: what happened, how bad, who noticed, who to tell."""
     cfg = ws.config
     when = time_parser(ws.tz, ws.now())
+    seen: dict[str, Any] = {}
+
+    def deployed(text: str) -> Any:
+        seen["deployed"] = value = when(text)
+        return value
+
+    def detected(text: str) -> Any:
+        value = when(text)
+        release = seen.get("deployed")
+        if release is not None and value < release:
+            raise ValueError(
+                f"{value:%Y-%m-%d %H:%M} is before the deploy ({release:%Y-%m-%d %H:%M}): "
+                "a problem is noticed after the release that caused it"
+            )
+        return value
+
     known = ", ".join(c.name for c in cfg.client.contacts) if cfg.client else ""
     return [
         Step(
@@ -105,11 +121,11 @@ def open_steps(ws: Workspace) -> list[Step]:
         Step(
             "release", "--release", "Release version that went wrong (e.g. v2.3.0)", parse=one_line
         ),
-        Step("deployed_at", "--deployed-at", "When was it deployed (e.g. 17:30)", parse=when),
+        Step("deployed_at", "--deployed-at", "When was it deployed (e.g. 17:30)", parse=deployed),
         Step("impact", "--impact", "What does the client see? In the client's words"),
         Step("users_affected", "--users-affected", "Who or how much is affected"),
         Step("detected_by", "--detected-by", "Who noticed", parse=one_line),
-        Step("detected_at", "--detected-at", "When was it noticed", default="now", parse=when),
+        Step("detected_at", "--detected-at", "When was it noticed", default="now", parse=detected),
         Step(
             "contacts",
             "--contact",
