@@ -168,6 +168,9 @@ def plural(count: float, one: str, other: str, lang: str) -> str:
 
 def count(n: float, one: str, other: str, lang: str) -> str:
     """'1 action', '3 actions', '1,5 jour' — the number and its word."""
+    if lang == "en" and float(n).is_integer() and abs(n) < 1000:
+        # CLDR's English rule for whole numbers, without importing Babel (CLI messages).
+        return f"{int(n)} {one if int(n) == 1 else other}"
     from babel.numbers import format_decimal
 
     locale = "fr_FR" if lang == "fr" else "en_GB"

@@ -199,7 +199,7 @@ def _to_localized(value: Any) -> Localized:
 def _one_line_localized(value: Localized) -> Localized:
     for text in [str(value), *value.translations.values()]:
         _no_control(text)
-        if not text.strip() or len(text) > 300:
+        if not text or len(text) > 300:
             raise ValueError("must be one line of 1 to 300 characters")
     return value
 
