@@ -426,3 +426,20 @@ def test_the_client_retrospective_is_checked_before_it_is_written(example: Path,
     assert refused.exit_code == 1 and "fails the check" in refused.stderr
     assert "connection string" in refused.stderr
     assert not (example / "incidents" / ID / "retro-client.md").exists()
+
+
+def test_meptool_log_lines_are_in_the_workspace_language(example: Path, run_in) -> None:
+    run = run_in(example)
+    assert (
+        run("incident", "ack", ID, "--by", "Julie Leroy", "--statement", "Notre erreur.").exit_code
+        == 0
+    )
+    assert run("update", "draft", ID, "--format", "md").exit_code == 0
+    assert run("update", "approve", ID, "--by", "Paul Roux").exit_code == 0
+    incident, _ = store.read(Workspace(example), ID)
+    texts = [str(e.text) for e in incident.timeline[-2:]]
+    assert texts == [
+        "Déclaration de reconnaissance révisée par Julie Leroy",
+        "Point 1 (decision-makers, fr) approuvé par Paul Roux",
+    ]
+    assert all(compose.is_machine_line(t) for t in texts)

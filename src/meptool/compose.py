@@ -165,7 +165,8 @@ def workaround(incident: Incident) -> Entry | None:
 
 _MACHINE = re.compile(
     r"^(Statut|Status|Incident (opened|ouvert|reconnu|acknowledged)|Update \d|Point \d|"
-    r"Action A\d|Cause racine|Root cause|Impact planning|Schedule/budget)\b"
+    r"Action A\d|Cause racine|Root cause|Impact planning|Schedule/budget"
+    r"|Déclaration de reconnaissance|Acknowledgement statement)\b"
 )
 
 

@@ -474,8 +474,12 @@ def approve(
         ed.set("communications", i, "approved_by", value=by)
         ed.set("communications", i, "approved_at", value=now)
         ed.set("communications", i, "approved_sha256", value=digest)
+        fr = (incident.language or ws.config.language).value == "fr"
         ed.entry(
-            f"Update {comm.seq} ({comm.audience.value}, {comm.language.value}) approved by {by}",
+            f"Point {comm.seq} ({comm.audience.value}, {comm.language.value}) approuvé par {by}"
+            if fr
+            else f"Update {comm.seq} ({comm.audience.value}, {comm.language.value}) "
+            f"approved by {by}",
             kind=EntryKind.UPDATE,
             by=by,
             at=now,
