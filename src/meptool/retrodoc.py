@@ -387,7 +387,12 @@ def render(ws: Workspace, incident: Incident, audience: str, fmt: str) -> str:
         return text
     from markupsafe import Markup
 
-    context["body"] = Markup(_markdown(text))
+    # The timeline picture goes under the chronology's heading (else after the text).
+    html = _markdown(text)
+    word = "Chronologie" if report.lang == "fr" else "Timeline"
+    head, heading, rest = html.partition(f"<h2>{word}</h2>")
+    context["body"] = Markup(head + heading)
+    context["rest"] = Markup(rest)
     return templating.render(env, f"retro/{report.lang}/client.html.j2", context)
 
 
