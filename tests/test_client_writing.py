@@ -443,3 +443,24 @@ def test_meptool_log_lines_are_in_the_workspace_language(example: Path, run_in) 
         "Point 1 (decision-makers, fr) approuvé par Paul Roux",
     ]
     assert all(compose.is_machine_line(t) for t in texts)
+
+
+def test_the_signature_title_is_translated_too(example: Path, run_in) -> None:
+    path = example / "incidents" / ID / "incident.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "    title: {fr: Cheffe de projet, en: Project manager}\n",
+            "    title: Cheffe de projet\n",
+        ),
+        encoding="utf-8",
+    )
+    run = run_in(example)
+    assert run("incident", "translate", ID, "--lang", "en", *translate_flags()).exit_code == 0
+    refused = run("update", "draft", ID, "-o", "-", "--lang", "en")
+    assert refused.exit_code == 1 and "team.lead.title" in refused.stderr
+    more = ["--field", "team.lead.title", "--text", "Project manager"]
+    more += ["--field", "timeline[3].note", "--text", "The previous rule was restored."]
+    assert run("incident", "translate", ID, "--lang", "en", *more).exit_code == 0
+    out = run("update", "draft", ID, "-o", "-", "--lang", "en")
+    assert out.exit_code == 0, out.output
+    assert "Julie Leroy  \nProject manager  \nAgence Horizon" in out.stdout

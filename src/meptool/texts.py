@@ -74,6 +74,8 @@ def client_fields(incident: Incident) -> Iterator[Field]:
             yield from one(("corrective_plan", i, "action"), action.action)
     if incident.schedule_impact:
         yield from one(("schedule_impact", "budget_impact"), incident.schedule_impact.budget_impact)
+    if incident.team and incident.team.lead:
+        yield from one(("team", "lead", "title"), incident.team.lead.title)  # the signature
 
 
 def is_person_text(entry: Any) -> bool:
