@@ -14,12 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meptool import compose, render, store
-from meptool.checks import Draft, check_drafts
-from meptool.enums import Audience
-from meptool.model import Incident
-from meptool.texts import localized
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.model.enums import Audience
+from meptool.model.incident import Incident
+from meptool.model.texts import localized
+from meptool.updates import compose, render
+from meptool.updates.check import Draft, check_drafts
 
 ROOT = Path(__file__).resolve().parents[1]
 AUDIENCES = list(Audience)
@@ -413,7 +414,7 @@ def test_the_demo_incident_passes_the_check_in_every_variant(tmp_path: Path, run
         "corrective_plan[0].action": "Fix the filter and run the export again",
     }
     incident, _ = store.read(Workspace(out), "MEP-2026-003")
-    from meptool.texts import wanted
+    from meptool.model.texts import wanted
 
     for w in wanted(incident, "en"):
         english.setdefault(w.path, "The export was generated again and checked.")

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pexpect
 import pytest
 
-from meptool import compose, store
-from meptool.model import Contact, Localized
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.model.incident import Contact, Localized
+from meptool.updates import compose
 
 ID = "MEP-2026-001"
 PARIS = ZoneInfo("Europe/Paris")
@@ -23,7 +24,7 @@ MEPTOOL = shutil.which("meptool", path=str(Path(__file__).resolve().parents[1] /
 
 
 def render(template: str, now: dt.datetime, lang: str, **values: object) -> str:
-    from meptool.templating import environment
+    from meptool.writing.templating import environment
 
     env = environment(None)
     return env.from_string(template).render(now=now, lang=lang, timezone="Europe/Paris", **values)
@@ -102,7 +103,7 @@ def test_first_of_the_month_and_plurals() -> None:
     days = "{{ 1|days }}|{{ 1.5|days }}|{{ 2|days }}"
     assert render(days, now, "fr") == "1 jour|1,5 jour|2 jours"
     assert render(days, now, "en") == "1 day|1.5 days|2 days"
-    from meptool.labels import LABELS, every, filters
+    from meptool.writing.labels import LABELS, every, filters
 
     assert every(dt.timedelta(hours=2), "fr") == "toutes les 2 h"
     assert every(dt.timedelta(days=1), "fr") == "chaque jour"

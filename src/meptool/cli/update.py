@@ -15,10 +15,10 @@ from meptool.cli.common import (
     open_workspace,
     settings,
 )
-from meptool.enums import Audience, Language
+from meptool.model.enums import Audience, Language
 
 if TYPE_CHECKING:
-    from meptool.checks import Finding
+    from meptool.updates.check import Finding
 
 app = group("Client updates: draft, check, approve, send, list.")
 
@@ -45,7 +45,7 @@ def _show_findings(findings: list[Finding]) -> None:
     for f in findings:
         note(str(f), "red" if f.blocking else "yellow")
     blocking = sum(1 for f in findings if f.blocking)
-    from meptool.labels import count
+    from meptool.writing.labels import count
 
     warnings = count(len(findings) - blocking, "warning", "warnings", "en")
     note(f"check: {blocking} blocking, {warnings}")
@@ -89,7 +89,7 @@ def draft_cmd(
     Example:  meptool update draft MEP-2026-001 --audience decision-makers --lang fr
     """
     from meptool.cli.output import echo, print_json
-    from meptool.updates import draft_each, parse_formats
+    from meptool.updates.drafts import draft_each, parse_formats
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -149,7 +149,7 @@ def check_cmd(
 ) -> None:
     """Check a draft before it goes out; exit 1 on blocking findings."""
     from meptool.cli.output import echo, print_json
-    from meptool.updates import check_target
+    from meptool.updates.drafts import check_target
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -180,7 +180,7 @@ def approve_cmd(
 ) -> None:
     """Sign a draft off: its hash is recorded, so an edit afterwards voids the approval."""
     from meptool.errors import UsageError
-    from meptool.updates import approve
+    from meptool.updates.drafts import approve
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -225,7 +225,7 @@ def send_cmd(
     """Send an approved draft by SMTP, threaded with the earlier updates, and log it."""
     from meptool.cli.output import echo
     from meptool.errors import UsageError
-    from meptool.sending import deliver, prepare
+    from meptool.updates.sending import deliver, prepare
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -267,7 +267,7 @@ def list_cmd(
     """Every update of an incident: audience, status, approver, when sent and to whom."""
     from meptool.cli.output import print_json, table
     from meptool.cli.views import when
-    from meptool.sending import list_updates
+    from meptool.updates.sending import list_updates
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)

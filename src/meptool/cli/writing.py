@@ -1,8 +1,8 @@
 """`meptool incident translate` and `meptool retro lessons`: the texts a client document needs.
 
 Both are walk-throughs on a terminal and plain flags otherwise; the questions
-are data (`meptool.cli.steps`), the work is done by `meptool.texts` and
-`meptool.lessons`.
+are data (`meptool.cli.steps`), the work is done by `meptool.model.texts` and
+`meptool.incident.lessons`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from meptool.cli.common import NoInputOpt, WorkspaceOpt, interactive, open_workspace, settings
-from meptool.enums import Language
+from meptool.model.enums import Language
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Incident ID, e.g. MEP-2026-001.")]
 
@@ -44,8 +44,8 @@ def translate(
     from meptool.cli.prompts import ask
     from meptool.cli.steps import translate_steps
     from meptool.errors import UsageError
-    from meptool.store import edit, read
-    from meptool.texts import missing, translate, wanted
+    from meptool.files.store import edit, read
+    from meptool.model.texts import missing, translate, wanted
 
     fields, texts = field or [], text or []
     if len(fields) != len(texts):
@@ -109,9 +109,9 @@ def lessons(
     from meptool.cli.output import info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import lessons_steps
-    from meptool.labels import count
-    from meptool.lessons import Lessons, write
-    from meptool.store import edit, read
+    from meptool.files.store import edit, read
+    from meptool.incident.lessons import Lessons, write
+    from meptool.writing.labels import count
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
