@@ -61,6 +61,7 @@ step incident rootcause MEP-2026-003 --no-input --category configuration \
     --why "Le filtre de date de l'export excluait toutes les écritures." \
     --why "Le fuseau horaire du serveur a changé avec la 2.4.0." \
     --summary "Le changement de fuseau horaire de la 2.4.0 a décalé le filtre de date de l'export." \
+    --client-summary "Un changement d'heure sur nos serveurs a vidé l'export de ses écritures." \
     --escape "Aucun test ne vérifie l'export sur un jeu de données réel."
 at 12:05 "the plan"
 step incident plan MEP-2026-003 --no-input --action "Corriger le filtre et relancer l'export" \
@@ -73,6 +74,10 @@ at 15:00 "the update that says it is over"
 step update draft MEP-2026-003 --format eml,md
 
 at 17:30 "end of the day: what we learnt"
+step retro lessons MEP-2026-003 --no-input \
+    --went-well "L'export a été regénéré le matin même." \
+    --went-badly "Nous l'avons appris par le service comptable." \
+    --lesson "Chaque export se vérifie sur des données réelles avant la MEP."
 step retro report MEP-2026-001 --format html
 step retro report MEP-2026-001 --audience client --format html
 step retro report --all --format html

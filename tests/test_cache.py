@@ -310,7 +310,7 @@ def test_generated_incidents_are_valid(tmp_path: Path, run_in) -> None:
     generate(120, root, seed=11)
     result = run_in(root)("incident", "validate")
     assert result.exit_code == 0, result.output
-    assert "121 file(s) valid" in result.stderr
+    assert "121 files valid" in result.stderr
 
 
 # --- the fast YAML loop gives exactly what the event builder gives -----------------

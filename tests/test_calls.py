@@ -374,7 +374,7 @@ def test_expectation_is_answered_met_and_shown_in_the_retro(example: Path, run_i
     retro = run("retro", "report", ID, "--audience", "client", "--format", "md", "--output", "-")
     assert retro.exit_code == 0, retro.output
     assert "## Ce que vous nous avez demandé, et ce que nous avons fait" in retro.stdout
-    assert "**fait** — Un point écrit part chaque matin à 9 h." in retro.stdout
+    assert "**fait** — Un point écrit part chaque matin à 9 h." in flat(retro.stdout)
     html = run("retro", "report", ID, "--audience", "client", "--format", "html", "--output", "-")
     assert "Ce que vous nous avez demandé, et ce que nous avons fait</h2>" in html.stdout
 

@@ -101,7 +101,7 @@ def test_github_actions_opens_incident(run, workspace: Path, github) -> None:
 
     path = workspace / "incidents" / "MEP-2026-001" / "incident.yaml"
     data = load(path)
-    assert data["title"] == "Deploy of v2.3.0 failed (5e0c8a1)"
+    assert data["title"] == "Échec du déploiement de la version 2.3.0 (5e0c8a1)"
     assert data["severity"] == "major"  # the documented default for a failed deploy
     assert data["project"] == "boutique"  # the workspace names none: the repository's name
     assert data["release"] == {
@@ -120,7 +120,7 @@ def test_github_actions_opens_incident(run, workspace: Path, github) -> None:
             "repository": "acme/boutique",
         },
     }
-    assert data["detected_by"] == "GitHub Actions run 4242"
+    assert data["detected_by"] == "GitHub Actions (exécution 4242)"
 
     outputs = parse_outputs(github["output"].read_text())
     assert outputs == {
@@ -128,7 +128,9 @@ def test_github_actions_opens_incident(run, workspace: Path, github) -> None:
         "incident-path": "ws/incidents/MEP-2026-001/incident.yaml",  # relative to the checkout
     }
     summary = github["summary"].read_text()
-    assert summary.startswith("### Deploy of v2.3.0 failed (5e0c8a1) — incident MEP-2026-001\n")
+    assert summary.startswith(
+        "### Échec du déploiement de la version 2.3.0 (5e0c8a1) — incident MEP-2026-001\n"
+    )
     assert "meptool opened incident **MEP-2026-001**" in summary
     assert "[GitHub Actions run 4242 (attempt 1)](https://git.acme.example/acme/" in summary
     for step in ("incident ack", "incident rootcause", "incident plan", "update draft"):
@@ -327,7 +329,7 @@ def test_gitlab_ci_with_dotenv(run, workspace: Path, monkeypatch) -> None:
         "MEPTOOL_INCIDENT_PATH=incidents/MEP-2026-001/incident.yaml\n"
     )
     data = load(workspace / "incidents" / "MEP-2026-001" / "incident.yaml")
-    assert data["title"] == "Deploy of main to production failed (5e0c8a1)"
+    assert data["title"] == "Échec du déploiement de main en production (5e0c8a1)"
     assert data["release"]["environment"] == "production"
     assert data["release"]["pipeline_url"].endswith("/-/pipelines/987")
     assert data["release"]["ci"]["job_url"].endswith("/-/jobs/5555")
@@ -353,7 +355,7 @@ def test_generic_environment(run, workspace: Path, monkeypatch) -> None:
     result = run("incident", "open", "--from-ci")
     assert result.exit_code == 0, result.output
     data = load(workspace / "incidents" / "MEP-2026-001" / "incident.yaml")
-    assert data["title"] == "Deploy of 2026.11.3 failed (abc1234)"
+    assert data["title"] == "Échec du déploiement de la version 2026.11.3 (abc1234)"
     assert data["severity"] == "critical"
     assert data["release"]["deployed_at"] == "2026-11-21T08:55:00+01:00"
     assert data["release"]["ci"] == {
@@ -390,7 +392,7 @@ def test_project_from_the_workspace_first(example: Path, run_in, monkeypatch) ->
     assert result.exit_code == 0, result.output
     data = load(example / "incidents" / result.stdout.strip() / "incident.yaml")
     assert data["project"] == "Boutique en ligne"
-    assert data["title"] == "Deploy failed"
+    assert data["title"] == "Échec du déploiement"
 
 
 # --- validate: annotations and pre-commit ---------------------------------------------------
@@ -446,7 +448,7 @@ def test_pre_commit_hook(example: Path, tmp_path: Path, run_in) -> None:
     )
     result = run_in(tmp_path)(*hook["entry"].split()[1:], *files)
     assert result.exit_code == 0, result.output
-    assert "2 file(s) valid" in result.stderr
+    assert "2 files valid" in result.stderr
 
 
 def test_validate_reads_a_file_in_its_own_workspace(example: Path, tmp_path: Path) -> None:
@@ -721,4 +723,4 @@ def test_gitlab_example_script_runs(tmp_path: Path) -> None:
         f"MEPTOOL_INCIDENT_PATH={workspace_dir}/incidents/MEP-2026-003/incident.yaml\n"
     )
     data = load(checkout / workspace_dir / "incidents" / "MEP-2026-003" / "incident.yaml")
-    assert data["title"] == "Deploy of v2.3.0 to production failed (5e0c8a1)"
+    assert data["title"] == "Échec du déploiement de la version 2.3.0 en production (5e0c8a1)"

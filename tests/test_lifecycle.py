@@ -55,7 +55,8 @@ def test_status_moves_and_logs(run, opened: Path) -> None:
     last = inc.timeline[-1]
     assert last.kind == EntryKind.STATUS and last.status == Status.MITIGATED
     assert last.visibility == Visibility.CLIENT
-    assert last.text == "Statut : open → mitigated — Règle rétablie"
+    assert last.text == "Statut : ouvert → contourné"
+    assert last.note == "Règle rétablie" and last.old_status == Status.OPEN
 
 
 def test_refused_transition_exits_1_naming_allowed_moves(run, opened: Path) -> None:
@@ -111,7 +112,8 @@ def test_action_progress(run, opened: Path) -> None:
     inc = incident(opened)
     assert inc.corrective_plan[0].status.value == "done"
     assert inc.timeline[-1].kind == EntryKind.ACTION
-    assert inc.timeline[-1].text == "Action A1 : todo → done"
+    assert inc.timeline[-1].text == "Action A1 : à faire → faite"
+    assert inc.timeline[-1].action == "A1"
     count = len(inc.timeline)
     again = run("incident", "action", ID, "A1", "--status", "done")
     assert again.exit_code == 0 and "already done" in again.stderr

@@ -164,7 +164,7 @@ def test_cli_one_client_in_a_folder(generated: Path, run_in, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     text = (tmp_path / "portfolio-atelier-nord.md").read_text(encoding="utf-8")
     assert text.startswith("# Bilan des incidents — Atelier Nord")
-    assert "depuis le 1 mars 2026" in text
+    assert "depuis le 1er mars 2026" in text
 
 
 def test_english_portfolio_of_an_empty_selection(tmp_path: Path, run_in) -> None:

@@ -147,9 +147,13 @@ def test_client_version_has_no_internal_entry_hidden_action_or_blamed_name(
     text = path.read_text(encoding="utf-8")
     # A client-visible entry that names a team member, and a `by` field: both must go.
     text = text.replace(
-        "    text: Nous avons reconnu l'incident auprès de Maison Dupont.\n",
-        "    text: Sophie Durand a reconnu l'incident auprès de Maison Dupont.\n"
-        "    by: Julie Leroy\n",
+        "timeline:\n",
+        "timeline:\n"
+        "  - at: 2026-11-20T19:30:00+01:00\n"
+        "    text: Sophie Durand a prévenu Maison Dupont par téléphone.\n"
+        "    visibility: client\n"
+        "    by: Sophie Durand\n",
+        1,
     )
     path.write_text(text, encoding="utf-8")
     run = run_in(example)
@@ -168,11 +172,11 @@ def test_client_version_has_no_internal_entry_hidden_action_or_blamed_name(
     assert "A3" not in client.stdout
     for name in MEMBERS:
         assert not re.search(rf"\b{name}\b", client.stdout, re.IGNORECASE), name
-    # The project lead appears once: as the contact at the end, never next to a fact.
-    body, _, contact = client.stdout.rpartition("Votre contact")
-    assert "Julie" not in body and "Leroy" not in body
-    assert "Julie Leroy" in contact
-    assert "l'équipe a reconnu l'incident" in client.stdout.replace("&#39;", "'")
+    # The project lead signs the acknowledgement and the report, and is named nowhere else.
+    out = client.stdout.replace("&#39;", "'")
+    assert out.count("Julie Leroy") == 2
+    assert "— Julie Leroy, Cheffe de projet, le 20" in out
+    assert "l’équipe a prévenu Maison Dupont par téléphone" in out
 
 
 def test_html_escapes_incident_text(example: Path, run_in) -> None:
@@ -277,4 +281,4 @@ def test_overdue_actions_are_marked(example: Path, run_in) -> None:
     result = run_in(example)("retro", "report", "MEP-2026-001", "-o", "-")
     assert result.exit_code == 0, result.output
     assert "| 20 nov. 2026 **en retard** | en cours |" in result.stdout
-    assert "1 action(s) ont dépassé leur échéance." in result.stdout
+    assert "Une action a dépassé son échéance." in result.stdout

@@ -51,7 +51,7 @@ def test_the_drafts_pass(drafted: Path, run_in) -> None:
 @pytest.mark.parametrize(
     ("cut", "rule"),
     [
-        ("responsabilité", "missing-ownership"),
+        ("responsabilité|excuses", "missing-ownership"),
         ("### Ce que nous savons", "missing-known"),
         ("### Ce que nous ne savons pas encore", "missing-unknown"),
         ("### Ce que nous faisons", "missing-actions"),
@@ -67,7 +67,7 @@ def test_missing_elements_block(drafted: Path, run_in, cut: str, rule: str) -> N
     kept = "\n".join(
         line
         for line in text.splitlines()
-        if cut not in line
+        if not any(part in line for part in cut.split("|"))
         and not (cut == "Cet incident décale" and ("budget" in line or "calendrier" in line))
     )
     name = write(drafted, "001-decision-makers-fr.md", kept + "\n")

@@ -43,7 +43,13 @@ def test_update_snapshot(example: Path, lang: str, audience: str, kind: str) -> 
         assert ("Votre avis compte" if lang == "fr" else "Your view matters") in out.md
     if lang == "fr":
         assert "\u202f:" in out.md and " :" not in out.md
-        assert "aujourd’hui" in out.md or kind == "resolution"
+        assert "ce matin à 10\u00a0h," in out.md or kind == "resolution"
+        assert "Chère Madame Martin," in out.md or audience == "domain-experts"
+        assert "Cheffe de projet" in out.md and "Agence Horizon" in out.md
+    else:
+        assert "this morning at 11:30 am" in out.md or kind == "resolution"
+        assert "Project manager" not in out.md  # MEP-2026-003's lead has no title
+    assert "(s)" not in out.md and " ." not in out.txt and "()" not in out.txt
 
 
 def test_babel_dates_in_workspace_timezone(example: Path) -> None:

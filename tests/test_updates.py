@@ -45,13 +45,45 @@ def test_draft_writes_numbered_files_and_logs_them(example: Path, run_in) -> Non
     assert "002-domain-experts-fr.html" in names and "002-domain-experts-fr.txt" in names
     assert [c.seq for c in comms(example)] == [1, 2]
     text = (example / UPDATES / "002-domain-experts-fr.md").read_text()
-    assert text.startswith("Bonjour Marc,") and "### La cause" in text
+    assert text.startswith("Bonjour Marc Petit,") and "### La cause" in text
 
 
 def test_output_dash_prints_without_recording(example: Path, run_in) -> None:
-    result = run_in(example)("update", "draft", ID, "--output", "-", "--lang", "en")
+    run = run_in(example)
+    refused = run("update", "draft", ID, "--output", "-", "--lang", "en")
+    assert refused.exit_code == 1
+    assert "impact.summary" in refused.stderr and "corrective_plan[0].action" in refused.stderr
+    assert f"meptool incident translate {ID} --lang en" in refused.stderr
+    english = {
+        "title": "Foreign card payments refused after release 2.3.0",
+        "impact.summary": "Customers paying with a card issued outside France see it refused.",
+        "impact.users_affected": "about 1,200 blocked orders",
+        "acknowledgement.statement": "Release 2.3.0 blocks foreign card payments. It is our "
+        "mistake and we take full responsibility.",
+        "root_cause.client_summary": "A new payment security rule, tested only with French "
+        "cards, refused cards issued abroad.",
+        "corrective_plan[0].action": "Fix the 3-D Secure rule and redeploy it",
+        "corrective_plan[1].action": "Add foreign cards to the payment acceptance tests",
+        "schedule_impact.budget_impact": "3.5 days covered by the agency, at no cost to you",
+    }
+    flags = [x for k, v in english.items() for x in ("--field", k, "--text", v)]
+    half = run("incident", "translate", ID, "--lang", "en", *flags)
+    assert half.exit_code == 0, half.output
+    # The workaround (the mitigation's note) is in the decision-makers' update too.
+    again = run("update", "draft", ID, "--output", "-", "--lang", "en")
+    assert again.exit_code == 1 and "timeline[3].note" in again.stderr
+    assert "root_cause.summary" not in again.stderr  # only the experts' account needs it
+    english = {"timeline[3].note": "The previous payment rule was restored."}
+    flags = [x for k, v in english.items() for x in ("--field", k, "--text", v)]
+    done = run("incident", "translate", ID, "--lang", "en", *flags)
+    assert done.exit_code == 0, done.output
+    result = run("update", "draft", ID, "--output", "-", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Dear Claire,")
+    # Her form of address is French: an English letter greets her by her full name.
+    assert result.stdout.startswith("Dear Claire Martin,")
+    assert "Foreign card" not in result.stdout and "refused cards issued abroad" in result.stdout
+    assert "Corriger" not in result.stdout and "voient" not in result.stdout
+    assert "the service: the previous payment rule was restored." in result.stdout
     assert "What we know" in result.stdout
     assert comms(example) == []
     assert not (example / UPDATES).exists()
@@ -77,7 +109,7 @@ def test_eml_read_back(example: Path, run_in) -> None:
     assert text.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
     assert text.get_content_charset() == "utf-8" and html.get_content_charset() == "utf-8"
     body = text.get_content().replace("\r\n", "\n")
-    assert body.startswith("Bonjour Claire,") and "Ce que nous savons\n------" in body
+    assert body.startswith("Chère Madame Martin,") and "Ce que nous savons\n------" in body
     page = html.get_content()
     assert "<style" not in page and '<h3 style="' in page and "Ce que nous savons</h3>" in page
     assert str(msg["Subject"]) == comms(example)[0].subject
@@ -116,9 +148,9 @@ def test_follow_up_is_threaded_under_the_first(example: Path, run_in) -> None:
         assert str(msg["Subject"]).startswith("Re: Incident MEP-2026-001")
         assert comm.in_reply_to == first.message_id
     body = (example / UPDATES / "002-decision-makers-fr.md").read_text()
-    assert body.startswith("Bonjour Claire,\n\nComme promis")
+    assert body.startswith("Chère Madame Martin,\n\nComme promis")
     assert (
-        "aujourd’hui à 11\u00a0h\u00a030" in body
+        "ce matin à 11\u00a0h\u00a030" in body
     )  # the cadence (2h), since 10:00 was promised before
 
 
@@ -157,7 +189,7 @@ def test_approval_records_hash_and_an_edit_voids_it(example: Path, run_in) -> No
     assert comm.approved_sha256 == manifest_sha(example, comm.files)
     assert run("update", "send", ID, "--dry-run").exit_code == 0
     md = example / UPDATES / "001-decision-makers-fr.md"
-    md.write_text(md.read_text().replace("Bonjour Claire", "Chère Claire"))
+    md.write_text(md.read_text().replace("Chère Madame Martin", "Madame Martin"))
     listed = run("update", "list", ID)
     assert "edited after approval" in listed.stdout
     refused = run("update", "send", ID, "--dry-run")
@@ -269,13 +301,15 @@ def test_force_sends_a_failing_draft_and_logs_it(example: Path, run_in, smtp_ser
     handler, port = smtp_server()
     set_smtp(example, port)
     run = run_in(example)
+    note = ("incident", "note", ID, "--client", "--text", "Correctif validé en recette ce matin")
+    assert run(*note).exit_code == 0
     assert (
         run("update", "draft", ID, "--audience", "domain-experts", "--format", "eml").exit_code == 0
     )
     # An approver let an internal note slip in: the check blocks it.
     ws = Workspace(example)
     with store.edit(ws, ID) as ed:
-        ed.set("timeline", 3, "visibility", value="internal")
+        ed.set("timeline", len(ed.incident.timeline) - 1, "visibility", value="internal")
     assert run("update", "approve", ID, "--by", "Paul Roux").exit_code == 0
     blocked = run("update", "send", ID, "--yes")
     assert blocked.exit_code == 1 and "fails the check" in blocked.stderr
@@ -293,7 +327,7 @@ def test_output_path_writes_there_and_records_it(example: Path, run_in, tmp_path
     single = tmp_path / "brouillon.md"
     result = run("update", "draft", ID, "--format", "md", "--output", str(single))
     assert result.exit_code == 0, result.output
-    assert single.read_text().startswith("Bonjour Claire,")
+    assert single.read_text().startswith("Chère Madame Martin,")
     folder = example / "review"
     folder.mkdir()
     assert run("update", "draft", ID, "--format", "md,txt", "-o", "review").exit_code == 0

@@ -140,7 +140,7 @@ def test_validate_command_reports_all_files(example: Path, run_in) -> None:
     assert result.stdout.startswith(
         "incidents/MEP-2026-002/incident.yaml:7:11: severity: 'urgent' is not allowed"
     )
-    assert "1 problem(s) in 1 of 3 file(s)" in result.stderr
+    assert "1 problem in 1 of 3 files" in result.stderr
     as_json = run_in(example)("incident", "validate", "--json")
     import json
 

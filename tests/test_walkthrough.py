@@ -290,8 +290,8 @@ def test_plan_with_flags(run, opened: Path) -> None:
     plans = [e for e in inc.timeline if e.kind == EntryKind.PLAN]
     assert [e.text for e in plans] == [
         "Action A1 ajoutée au plan (corrective) : Corriger la règle 3-D Secure",
-        "Action A2 ajoutée au plan (preventive) : Ajouter des cartes étrangères à la recette",
-        "Impact planning/budget mis à jour : retard de 3 jour(s), budget : pris en charge par "
+        "Action A2 ajoutée au plan (préventive) : Ajouter des cartes étrangères à la recette",
+        "Impact planning/budget mis à jour : retard de 3 jours, budget : pris en charge par "
         "l'agence, nouvelle date de livraison 2026-12-04, accord du client : en attente",
     ]
     text = (opened / "incidents" / ID / "incident.yaml").read_text()
@@ -408,6 +408,11 @@ def test_complete_walkthrough_on_a_terminal(workspace: Path) -> None:
     answer(child, "why?", "Elle n'a été testée qu'avec des cartes françaises.")
     answer(child, "why?", "")
     answer(child, "Root cause in one or two sentences", "Règle 3-D Secure trop stricte.")
+    answer(
+        child,
+        "one plain sentence for the client's management",
+        "Une règle de sécurité des paiements refusait les cartes étrangères.",
+    )
     answer(child, "Category", "testing")
     answer(child, "Contributing factor", "MEP un vendredi soir")
     answer(child, "Contributing factor", "")
@@ -467,6 +472,9 @@ def test_complete_walkthrough_on_a_terminal(workspace: Path) -> None:
     rc = inc.root_cause
     assert rc is not None and rc.category == Category.TESTING
     assert rc.summary == "Règle 3-D Secure trop stricte."
+    assert (
+        rc.client_summary == "Une règle de sécurité des paiements refusait les cartes étrangères."
+    )
     assert rc.whys == [
         "Les paiements par carte étrangère étaient refusés.",
         "La règle 3-D Secure rejetait les réponses sans authentification.",

@@ -34,6 +34,7 @@ client:
       email: claire.martin@maison-dupont.example
       role: Head of e-commerce
       kind: decision-maker
+      greeting: Dear Ms Martin,
     - name: Marc Petit
       email: marc.petit@maison-dupont.example
       role: Logistics manager
@@ -55,6 +56,9 @@ timeline:
     text: Previous payment rule restored; payments go through again.
     visibility: client
 root_cause:
+  client_summary: >-
+    A new payment security rule, tested only with French cards, refused cards issued
+    abroad.
   summary: >-
     Release 2.3.0 required a 3-D Secure check that foreign test banks did not answer,
     so cards from outside France were refused.

@@ -231,9 +231,21 @@ def override(run: Run, **values: str | None) -> Run:
     return dataclasses.replace(run, **{k: v for k, v in values.items() if v})
 
 
-def default_title(run: Run) -> str:
-    """What failed, in a few words: "Deploy of v2.3.0 failed (5e0c8a1)"."""
+def default_title(run: Run, lang: str = "en") -> str:
+    """What failed, in a few words, in the workspace's language:
+    "Deploy of v2.3.0 failed (5e0c8a1)", "Échec du déploiement de la version 2.3.0 (5e0c8a1)"."""
     what = run.version or run.tag or run.ref
+    if lang == "fr":
+        version = run.version or run.tag
+        if version:
+            bare = version[1:] if version[:1] in "vV" and version[1:2].isdigit() else version
+            text = f"Échec du déploiement de la version {bare}"
+        else:
+            text = f"Échec du déploiement de {what}" if what else "Échec du déploiement"
+        if run.environment:
+            place = "en production" if run.environment.lower() in PRODUCTION else None
+            text += f" {place}" if place else f" (environnement {run.environment})"
+        return f"{text} ({run.short_commit})" if run.short_commit else text
     text = f"Deploy of {what}" if what else "Deploy"
     if run.environment:
         text += f" to {run.environment}"
@@ -241,10 +253,20 @@ def default_title(run: Run) -> str:
     return f"{text} ({run.short_commit})" if run.short_commit else text
 
 
+PRODUCTION = {"production", "prod", "prd"}
+
+
 def one_line(text: str, limit: int = 300) -> str:
     """Free text squeezed onto one line (a title cannot span lines)."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _detector(run: Run, lang: str) -> str:
+    """Who noticed: the pipeline, in the workspace's language."""
+    if lang == "fr":
+        return f"{run.label} (exécution {run.run_id})" if run.run_id else run.label
+    return run.describe().replace(f" (attempt {run.attempt})", "")
 
 
 def severity_of(run: Run, given: Severity | None) -> Severity:
@@ -337,7 +359,8 @@ def open_for_run(
     from meptool.values import parse_time
 
     sev = severity_of(run, severity)
-    final_title = one_line(title) if title and title.strip() else default_title(run)
+    lang = language or ws.config.language.value
+    final_title = one_line(title) if title and title.strip() else default_title(run, lang)
     if deployed_at is None and run.deployed_at:
         deployed_at = parse_time(run.deployed_at, ws.tz, "MEPTOOL_DEPLOYED_AT")
     release = {
@@ -357,7 +380,7 @@ def open_for_run(
         impact=impact,
         users_affected=users_affected,
         detected_at=detected_at,
-        detected_by=detected_by or run.describe().replace(f" (attempt {run.attempt})", ""),
+        detected_by=detected_by or _detector(run, lang),
     )
     run_id = run.run_id
     find = (lambda: find_run(ws, run.provider, run_id)) if run_id else None

@@ -167,11 +167,13 @@ def _register() -> None:
         update,
         walkthrough,
         workspace_cmds,
+        writing,
     )
 
     workspace_cmds.register(app)
     app.command("help", context_settings={"ignore_unknown_options": True})(help_)
     walkthrough.register(incident.app)
+    writing.register(incident.app, retro.app)
     app.add_typer(incident.app, name="incident")
     app.add_typer(update.app, name="update")
     app.add_typer(retro.app, name="retro")

@@ -382,8 +382,15 @@ def validate(
                 echo(safe(str(p)))
         count = sum(len(r.problems) for r in bad)
         if bad:
-            error(f"{count} problem(s) in {len(bad)} of {len(results)} file(s)")
+            from meptool.labels import count as counted
+
+            error(
+                f"{counted(count, 'problem', 'problems', 'en')} in {len(bad)} of "
+                f"{counted(len(results), 'file', 'files', 'en')}"
+            )
         else:
-            info(f"{len(results)} file(s) valid")
+            from meptool.labels import count as counted
+
+            info(f"{counted(len(results), 'file', 'files', 'en')} valid")
     if bad:
         raise typer.Exit(1)

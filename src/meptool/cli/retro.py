@@ -200,7 +200,10 @@ def _portfolio(
     for path in result.invalid[:10]:
         info(f"[yellow]warning:[/] {escape(path)} is invalid and was skipped")
     if len(result.invalid) > 10:
-        info(f"[yellow]warning:[/] … and {len(result.invalid) - 10} more invalid file(s)")
+        from meptool.labels import count
+
+        more = count(len(result.invalid) - 10, "more invalid file", "more invalid files", "en")
+        info(f"[yellow]warning:[/] … and {more}")
     if result.invalid:
         info("see 'meptool incident validate' for the problems")
     text = portfoliodoc.render(ws, result, fmt)

@@ -170,6 +170,22 @@ def open_steps(ws: Workspace) -> list[Step]:
     """`incident open`: what happened, how bad, who noticed, who to tell."""
     cfg = ws.config
     when = time_parser(ws.tz, ws.now())
+    seen: dict[str, Any] = {}
+
+    def deployed(text: str) -> Any:
+        seen["deployed"] = value = when(text)
+        return value
+
+    def detected(text: str) -> Any:
+        value = when(text)
+        release = seen.get("deployed")
+        if release is not None and value < release:
+            raise ValueError(
+                f"{value:%Y-%m-%d %H:%M} is before the deploy ({release:%Y-%m-%d %H:%M}): "
+                "a problem is noticed after the release that caused it"
+            )
+        return value
+
     known = ", ".join(c.name for c in cfg.client.contacts) if cfg.client else ""
     return [
         Step(
@@ -201,11 +217,11 @@ def open_steps(ws: Workspace) -> list[Step]:
         Step(
             "release", "--release", "Release version that went wrong (e.g. v2.3.0)", parse=one_line
         ),
-        Step("deployed_at", "--deployed-at", "When was it deployed (e.g. 17:30)", parse=when),
+        Step("deployed_at", "--deployed-at", "When was it deployed (e.g. 17:30)", parse=deployed),
         Step("impact", "--impact", "What does the client see? In the client's words"),
         Step("users_affected", "--users-affected", "Who or how much is affected"),
         Step("detected_by", "--detected-by", "Who noticed", parse=one_line),
-        Step("detected_at", "--detected-at", "When was it noticed", default="now", parse=when),
+        Step("detected_at", "--detected-at", "When was it noticed", default="now", parse=detected),
         Step(
             "contacts",
             "--contact",
@@ -307,6 +323,13 @@ def rootcause_steps(incident: Incident) -> list[Step]:
             hint='e.g. --summary "La règle 3-D Secure refusait les cartes étrangères"',
         ),
         Step(
+            "client_summary",
+            "--client-summary",
+            "The cause in one plain sentence for the client's management",
+            default=rc.client_summary if rc else None,
+            intro="No jargon: what a director reads to understand why it happened.",
+        ),
+        Step(
             "category",
             "--category",
             "Category",
@@ -330,10 +353,22 @@ def rootcause_steps(incident: Incident) -> list[Step]:
     ]
 
 
-def plan_steps(ws: Workspace, incident: Incident) -> list[Step]:
-    """`incident plan`: actions, then the schedule and budget impact."""
+def plan_steps(ws: Workspace, incident: Incident, *, refuse_past: bool = False) -> list[Step]:
+    """`incident plan`: actions, then the schedule and budget impact.
+
+    At the prompt (`refuse_past`), a due date already past is refused; by the
+    flag it is only warned of (the CLI says so).
+    """
     s = incident.schedule_impact
-    today = ws.now().date()
+    today = ws.now().astimezone(ws.tz).date()
+    due = date_parser(today)
+
+    def due_ahead(text: str) -> Any:
+        value = due(text)
+        if value < today:
+            raise ValueError(f"{value.isoformat()} is already past: give a date from today on")
+        return value
+
     return [
         Step(
             "actions",
@@ -354,7 +389,12 @@ def plan_steps(ws: Workspace, incident: Incident) -> list[Step]:
                     parse=ActionType,
                 ),
                 Step("owner", "--owner", "  owner", parse=one_line),
-                Step("due", "--due", "  due (YYYY-MM-DD or +3)", parse=date_parser(today)),
+                Step(
+                    "due",
+                    "--due",
+                    "  due (YYYY-MM-DD or +3)",
+                    parse=due_ahead if refuse_past else due,
+                ),
                 Step("effort", "--effort", "  effort in days", parse=number),
                 Step(
                     "client_visible",
@@ -409,4 +449,46 @@ def action_steps(action_id: str) -> list[Step]:
             parse=ActionStatus,
             hint="one of: todo, doing, done",
         )
+    ]
+
+
+def translate_steps(todo: list[Any], lang: str) -> list[Step]:
+    """`incident translate`: one question per text still missing in `lang`."""
+    name = {"fr": "French", "en": "English"}.get(lang, lang)
+    return [
+        Step(
+            w.path,
+            "--field/--text",
+            f"{w.path} in {name}",
+            intro=f"{w.path}: {w.source}",
+            hint=f'e.g. --field {w.path} --text "…"',
+        )
+        for w in todo
+    ]
+
+
+def lessons_steps() -> list[Step]:
+    """`retro lessons`: what went well, what went badly, what we learnt."""
+    return [
+        Step(
+            "went_well",
+            "--went-well",
+            "went well",
+            many=True,
+            intro="What went well (one per line; leave it empty to go on).",
+        ),
+        Step(
+            "went_badly",
+            "--went-badly",
+            "went badly",
+            many=True,
+            intro="What went badly (blameless: the process, not a person).",
+        ),
+        Step(
+            "lessons",
+            "--lesson",
+            "lesson",
+            many=True,
+            intro="What we learnt and will do differently.",
+        ),
     ]

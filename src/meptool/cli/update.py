@@ -45,7 +45,10 @@ def _show_findings(findings: list[Finding]) -> None:
     for f in findings:
         note(str(f), "red" if f.blocking else "yellow")
     blocking = sum(1 for f in findings if f.blocking)
-    note(f"check: {blocking} blocking, {len(findings) - blocking} warning(s)")
+    from meptool.labels import count
+
+    warnings = count(len(findings) - blocking, "warning", "warnings", "en")
+    note(f"check: {blocking} blocking, {warnings}")
 
 
 @app.command("draft")
@@ -86,12 +89,12 @@ def draft_cmd(
     Example:  meptool update draft MEP-2026-001 --audience decision-makers --lang fr
     """
     from meptool.cli.output import echo, print_json
-    from meptool.updates.drafts import draft, parse_formats
+    from meptool.updates.drafts import draft_each, parse_formats
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
     formats = parse_formats(format_ or ("md" if output == "-" else None))
-    result = draft(
+    results = draft_each(
         ws,
         incident_id,
         audience=audience,
@@ -100,14 +103,14 @@ def draft_cmd(
         output=output,
         force=force,
     )
-    if result.printed is not None:
+    if results[0].printed is not None:
         import sys
 
-        sys.stdout.write(result.printed)
-        _show_findings(result.findings)
+        sys.stdout.write(results[0].printed)
+        _show_findings(results[0].findings)
         return
     if json_:
-        print_json(
+        data = [
             {
                 "seq": result.seq,
                 "subject": result.subject,
@@ -117,16 +120,19 @@ def draft_cmd(
                 "files": [ws.display(p) for p in result.files],
                 "findings": [f.as_dict() for f in result.findings],
             }
-        )
+            for result in results
+        ]
+        print_json(data[0] if len(data) == 1 else data)
         return
-    note(
-        f"drafted update {result.seq} ({result.kind}) of {incident_id} for "
-        f"{', '.join(result.recipients) or 'no recipient'}"
-    )
-    note(f"subject: {result.subject}")
-    for path in result.files:
-        echo(ws.display(path))
-    _show_findings(result.findings)
+    for result in results:
+        note(
+            f"drafted update {result.seq} ({result.kind}) of {incident_id} for "
+            f"{', '.join(result.recipients) or 'no recipient'}"
+        )
+        note(f"subject: {result.subject}")
+        for path in result.files:
+            echo(ws.display(path))
+        _show_findings(result.findings)
     _next(ws, incident_id, "draft")
 
 

@@ -38,6 +38,10 @@ def ack(
         str | None,
         typer.Option(help="The words in which we own the error.", show_default=False),
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="When it happened (ISO 8601, HH:MM; default now).", show_default=False),
+    ] = None,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
@@ -61,8 +65,9 @@ def ack(
         {"by": by, "statement": statement},
         interactive=interactive(state),
     )
+    stamp = _at(ws, at)
     with edit(ws, incident_id, expected=snap) as ed:
-        done = acknowledge(ed, by=answers["by"], statement=answers["statement"])
+        done = acknowledge(ed, by=answers["by"], statement=answers["statement"], at=stamp)
     info(
         f"{incident_id} acknowledged by {answers['by']}"
         + (" (status: acknowledged)" if done.moved else "")
@@ -142,6 +147,17 @@ def rootcause(
         str | None,
         typer.Option(help="Why our release process let it reach production.", show_default=False),
     ] = None,
+    client_summary: Annotated[
+        str | None,
+        typer.Option(
+            help="The cause in one plain sentence for the client's management.",
+            show_default=False,
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="When it happened (ISO 8601, HH:MM; default now).", show_default=False),
+    ] = None,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
@@ -164,17 +180,20 @@ def rootcause(
         "whys": why,
         "factors": factor,
         "escape": escape,
+        "client_summary": client_summary,
     }
     answers = ask(rootcause_steps(incident), given, interactive=interactive(state))
     found = Findings(
         summary=answers["summary"],
+        client_summary=answers["client_summary"],
         category=answers["category"],
         whys=answers["whys"],
         contributing_factors=answers["factors"],
         escape=answers["escape"],
     )
+    stamp = _at(ws, at)
     with edit(ws, incident_id, expected=snap) as ed:
-        record(ed, found)
+        record(ed, found, at=stamp)
     info(f"Root cause recorded in {incident_id}.")
     if not (answers["escape"] or (incident.root_cause and incident.root_cause.escape)):
         info("Still open: why did the release process let it through? (--escape)")
@@ -219,6 +238,10 @@ def plan(
     agreement: Annotated[
         Agreement | None, typer.Option(help="Client agreement to the change.", show_default=False)
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="When it happened (ISO 8601, HH:MM; default now).", show_default=False),
+    ] = None,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
@@ -261,7 +284,9 @@ def plan(
             "--agreement)",
             hint=f'e.g. meptool incident plan {incident_id} --action "Corriger" --due +2',
         )
-    answers = ask(plan_steps(ws, incident), given, interactive=can_ask)
+    answers = ask(
+        plan_steps(ws, incident, refuse_past=can_ask and due is None), given, interactive=can_ask
+    )
     actions = [
         NewAction(
             action=a["action"],
@@ -279,9 +304,14 @@ def plan(
         new_delivery_date=answers["new_date"],
         client_agreement=answers["agreement"],
     )
+    today = ws.now().astimezone(ws.tz).date()
+    for a in actions:
+        if a.due is not None and a.due < today:
+            info(f"warning: --due {a.due.isoformat()} is already past: is that the date you meant?")
+    stamp = _at(ws, at)
     with edit(ws, incident_id, expected=snap) as ed:
-        ids = add_actions(ed, actions)
-        set_schedule(ed, schedule)
+        ids = add_actions(ed, actions, at=stamp)
+        set_schedule(ed, schedule, at=stamp)
     if ids:
         info(f"Added {', '.join(ids)} to the plan of {incident_id}.")
     if ed.result is not None:
@@ -294,22 +324,31 @@ def _show_plan(incident: Any) -> None:
     from meptool.cli.output import echo
     from meptool.cli.views import when
     from meptool.incident.plan import total_effort
+    from meptool.labels import count
 
     for a in incident.corrective_plan:
         seen = "client-visible" if a.client_visible else "internal"
         echo(
             f"{a.id}  {a.status.value:<5}  {a.type.value:<10}  {a.action}"
-            f" — {a.owner or 'no owner'}, due {when(a.due)}, {a.effort_days or 0:g} d, {seen}"
+            f" — {a.owner or 'no owner'}, due {when(a.due)}, "
+            f"{count(a.effort_days or 0, 'day', 'days', 'en')}, {seen}"
         )
-    echo(f"Total effort: {total_effort(incident.corrective_plan):g} days")
+    echo(f"Total effort: {count(total_effort(incident.corrective_plan), 'day', 'days', 'en')}")
     s = incident.schedule_impact
     if s and s.new_delivery_date:
-        delay = f"delay {s.delay_days:g} days, " if s.delay_days is not None else ""
+        delay = (
+            f"delay {count(s.delay_days, 'day', 'days', 'en')}, "
+            if s.delay_days is not None
+            else ""
+        )
         agreed = s.client_agreement.value if s.client_agreement else "not asked yet"
         date = s.new_delivery_date.isoformat()
         echo(f"New delivery date: {date} ({delay}client agreement: {agreed})")
     elif s and s.delay_days:
-        echo(f"Delay: {s.delay_days:g} days — no new delivery date stated yet (--new-date)")
+        echo(
+            f"Delay: {count(s.delay_days, 'day', 'days', 'en')} — "
+            "no new delivery date stated yet (--new-date)"
+        )
     else:
         echo("New delivery date: none stated (unchanged schedule, or say it with --new-date)")
 
@@ -321,6 +360,10 @@ def action(
     *,
     status: Annotated[
         ActionStatus | None, typer.Option(help="todo, doing or done.", show_default=False)
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="When it happened (ISO 8601, HH:MM; default now).", show_default=False),
     ] = None,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
@@ -340,8 +383,9 @@ def action(
     _, snap = read(ws, incident_id)
     answers = ask(action_steps(action_id), {"status": status}, interactive=interactive(state))
     new = answers["status"]
+    stamp = _at(ws, at)
     with edit(ws, incident_id, expected=snap) as ed:
-        old = set_action_status(ed, action_id.upper(), new)
+        old = set_action_status(ed, action_id.upper(), new, at=stamp)
     if old == new:
         info(f"{action_id.upper()} is already {new.value}; nothing changed.")
     else:
@@ -366,6 +410,10 @@ def status(
         bool,
         typer.Option("--client/--internal", help="May the client read the timeline entry?"),
     ] = False,
+    at: Annotated[
+        str | None,
+        typer.Option(help="When it happened (ISO 8601, HH:MM; default now).", show_default=False),
+    ] = None,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
@@ -382,6 +430,7 @@ def status(
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
+    stamp = _at(ws, at)
     with edit(ws, incident_id) as ed:
         old = move(
             ed,
@@ -389,12 +438,26 @@ def status(
             force=force,
             note=text,
             visibility=Visibility.CLIENT if client else Visibility.INTERNAL,
+            at=stamp,
         )
     info(f"{incident_id}: {old.value} → {new_status.value}")
     if new_status == Status.ACKNOWLEDGED and ed.incident.acknowledgement is None:
         info(f"The error is not owned in words yet: 'meptool incident ack {incident_id}'.")
     else:
         _next("status", ed.result)
+
+
+def _at(ws: Any, at: str | None) -> Any:
+    """`--at` as a time (None: now); the core refuses one before the deploy or in the future."""
+    if at is None:
+        return None
+    from meptool.cli.prompts import time_parser
+    from meptool.errors import UsageError
+
+    try:
+        return time_parser(ws.tz, ws.now())(at)
+    except ValueError as exc:
+        raise UsageError(f"--at: {exc}") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -21,6 +21,7 @@ RACY_NS = 2_000_000_000
 _CODE = (
     "model/incident.py",
     "model/enums.py",
+    "model/texts.py",
     "files/cache.py",
     "files/bulk.py",
     "files/yamlio.py",

@@ -271,8 +271,15 @@ class Editor:
         status: Any = None,
         by: str | None = None,
         at: dt.datetime | None = None,
+        note: str | None = None,
+        **data: Any,
     ) -> None:
-        """Add a timeline entry (internal unless told otherwise)."""
+        """Add a timeline entry (internal unless told otherwise).
+
+        `note` is what a person added to an entry meptool writes; `data` the
+        entry's other facts (`old_status`, `action`), from which client
+        documents tell it in their own words.
+        """
         item: dict[str, Any] = {"at": at or self.ws.now(), "text": text, "visibility": visibility}
         if kind is not None:
             item["kind"] = kind
@@ -280,6 +287,9 @@ class Editor:
             item["status"] = status
         if by:
             item["by"] = by
+        if note:
+            item["note"] = note
+        item.update({k: v for k, v in data.items() if v is not None})
         self.append("timeline", item=item)
 
 

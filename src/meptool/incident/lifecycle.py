@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 ORDER = (Status.OPEN, Status.ACKNOWLEDGED, Status.MITIGATED, Status.RESOLVED, Status.CLOSED)
 
-# Words meptool writes into the timeline itself, in the incident's language.
+# Words meptool writes into the timeline itself, in the incident's language. They are
+# the team's log: client documents tell these entries from their data (kind, status).
 TEXTS = {
     Language.FR: {
         "status": "Statut : {old} → {new}",
@@ -42,7 +43,46 @@ def language(incident: Incident, default: Language = Language.FR) -> Language:
 
 def text(incident: Incident, key: str, **values: object) -> str:
     """One of meptool's timeline phrases, in the incident's language."""
-    return TEXTS[language(incident)][key].format(**values)
+    lang = language(incident)
+    words = {k: _word(lang, v) for k, v in values.items()}
+    return TEXTS[lang][key].format(**words)
+
+
+def _word(lang: Language, value: object) -> object:
+    """A status value in the log's language ('mitigated' → 'contourné')."""
+    from meptool.labels import LABELS
+
+    if isinstance(value, Status):
+        return LABELS[lang.value]["status"][value.value]
+    return value
+
+
+def check_at(
+    incident: Incident, at: dt.datetime | None, now: dt.datetime, what: str
+) -> dt.datetime:
+    """When a step happened (default now): never in the future, never before the deploy
+    or the detection (SPEC.md 3 *(v2)* `--at`)."""
+    if at is None:
+        return now
+    if at > now + dt.timedelta(minutes=1):
+        raise InputError(
+            f"--at {at.isoformat()}: {what} cannot be in the future "
+            f"(it is now {now:%Y-%m-%d %H:%M})",
+            hint="give the time it happened, e.g. --at 18:40, or leave --at out for now",
+        )
+    release = incident.release.deployed_at if incident.release else None
+    if release is not None and at < release:
+        raise InputError(
+            f"--at {at.isoformat()}: {what} cannot come before the deploy ({release.isoformat()})",
+            hint="check the time, or correct release.deployed_at",
+        )
+    if incident.detected_at is not None and at < incident.detected_at:
+        raise InputError(
+            f"--at {at.isoformat()}: {what} cannot come before the detection "
+            f"({incident.detected_at.isoformat()})",
+            hint="check the time, or correct detected_at",
+        )
+    return at
 
 
 def allowed_moves(current: Status) -> list[Status]:
@@ -77,18 +117,22 @@ def move(
     note: str | None = None,
     visibility: Visibility = Visibility.INTERNAL,
     by: str | None = None,
+    at: dt.datetime | None = None,
 ) -> Status:
-    """Move the incident to `new` and log it; return the previous status."""
+    """Move the incident to `new` and log it as data (kind, status, note); return the old one."""
     old = ed.incident.status
     check_move(old, new, force=force)
+    when = check_at(ed.incident, at, ed.ws.now(), "a status change")
     ed.set("status", value=new)
-    line = text(ed.incident, "status", old=old.value, new=new.value)
     ed.entry(
-        f"{line} — {note}" if note else line,
+        text(ed.incident, "status", old=old, new=new),
         kind=EntryKind.STATUS,
         visibility=visibility.value,
         status=new,
         by=by,
+        at=when,
+        note=note,
+        old_status=old,
     )
     return old
 
@@ -113,7 +157,7 @@ def acknowledge(
     from meptool.incident.registry import update_due
 
     inc = ed.incident
-    when = at or ed.ws.now()
+    when = check_at(inc, at, ed.ws.now(), "the acknowledgement")
     again = inc.acknowledgement is not None
     ed.set("acknowledgement", value={"at": when, "by": by, "statement": statement})
     moved = inc.status == Status.OPEN

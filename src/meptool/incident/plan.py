@@ -22,7 +22,7 @@ TEXTS = {
     Language.FR: {
         "added": "Action {id} ajoutée au plan ({type}) : {action}",
         "schedule": "Impact planning/budget mis à jour : {what}",
-        "delay": "retard de {days:g} jour(s)",
+        "delay": "retard de {days}",
         "date": "nouvelle date de livraison {date}",
         "budget": "budget : {budget}",
         "agreement": "accord du client : {agreement}",
@@ -31,7 +31,7 @@ TEXTS = {
     Language.EN: {
         "added": "Action {id} added to the plan ({type}): {action}",
         "schedule": "Schedule/budget impact updated: {what}",
-        "delay": "delay of {days:g} day(s)",
+        "delay": "delay of {days}",
         "date": "new delivery date {date}",
         "budget": "budget: {budget}",
         "agreement": "client agreement: {agreement}",
@@ -88,8 +88,13 @@ def next_action_ids(incident: Incident, count: int) -> list[str]:
     return [f"A{highest + i}" for i in range(1, count + 1)]
 
 
-def add_actions(ed: Editor, actions: list[NewAction], *, by: str | None = None) -> list[str]:
+def add_actions(
+    ed: Editor, actions: list[NewAction], *, by: str | None = None, at: dt.datetime | None = None
+) -> list[str]:
     """Append actions to the corrective plan (status todo), one timeline entry each."""
+    from meptool.incident.lifecycle import check_at
+
+    when = check_at(ed.incident, at, ed.ws.now(), "the plan") if actions else None
     ids = next_action_ids(ed.incident, len(actions))
     for action_id, new in zip(ids, actions, strict=True):
         item: dict[str, Any] = {
@@ -104,14 +109,30 @@ def add_actions(ed: Editor, actions: list[NewAction], *, by: str | None = None) 
         }
         ed.append("corrective_plan", item=item)
         ed.entry(
-            _say(ed.incident, "added", id=action_id, type=new.type.value, action=new.action),
+            _say(
+                ed.incident,
+                "added",
+                id=action_id,
+                type=_label(ed.incident, "action_type", new.type),
+                action=new.action,
+            ),
             kind=EntryKind.PLAN,
             by=by,
+            at=when,
+            action=action_id,
         )
     return ids
 
 
-def set_schedule(ed: Editor, change: Schedule, *, by: str | None = None) -> bool:
+def _label(incident: Incident, group: str, value: Any) -> str:
+    from meptool.labels import LABELS
+
+    return LABELS[language(incident).value][group][value.value]
+
+
+def set_schedule(
+    ed: Editor, change: Schedule, *, by: str | None = None, at: dt.datetime | None = None
+) -> bool:
     """Merge the schedule/budget change and log it; False when nothing changed."""
     current = ed.incident.schedule_impact
     fields: dict[str, Any] = {
@@ -131,13 +152,22 @@ def set_schedule(ed: Editor, change: Schedule, *, by: str | None = None) -> bool
         what.append(_describe(ed.incident, key, value))
     if not what:
         return False
-    ed.entry(_say(ed.incident, "schedule", what=", ".join(what)), kind=EntryKind.PLAN, by=by)
+    from meptool.incident.lifecycle import check_at
+
+    when = check_at(ed.incident, at, ed.ws.now(), "the plan")
+    ed.entry(
+        _say(ed.incident, "schedule", what=", ".join(what)), kind=EntryKind.PLAN, by=by, at=when
+    )
     return True
 
 
 def _describe(incident: Incident, key: str, value: Any) -> str:
     if key == "delay_days":
-        return _say(incident, "delay", days=value)
+        from meptool.labels import count
+
+        lang = language(incident).value
+        one, other = ("jour", "jours") if lang == "fr" else ("day", "days")
+        return _say(incident, "delay", days=count(value, one, other, lang))
     if key == "new_delivery_date":
         return _say(incident, "date", date=value.isoformat())
     if key == "budget_impact":
@@ -147,9 +177,16 @@ def _describe(incident: Incident, key: str, value: Any) -> str:
 
 
 def set_action_status(
-    ed: Editor, action_id: str, status: ActionStatus, *, by: str | None = None
+    ed: Editor,
+    action_id: str,
+    status: ActionStatus,
+    *,
+    by: str | None = None,
+    at: dt.datetime | None = None,
 ) -> ActionStatus:
     """Progress one action and log it; return its previous status."""
+    from meptool.incident.lifecycle import check_at
+
     plan = ed.incident.corrective_plan
     index = next((i for i, a in enumerate(plan) if a.id == action_id), None)
     if index is None:
@@ -161,11 +198,20 @@ def set_action_status(
     old = plan[index].status
     if old == status:
         return old
+    when = check_at(ed.incident, at, ed.ws.now(), "an action's progress")
     ed.set("corrective_plan", index, "status", value=status)
     ed.entry(
-        _say(ed.incident, "action", id=action_id, old=old.value, new=status.value),
+        _say(
+            ed.incident,
+            "action",
+            id=action_id,
+            old=_label(ed.incident, "action_status", old),
+            new=_label(ed.incident, "action_status", status),
+        ),
         kind=EntryKind.ACTION,
         by=by,
+        at=when,
+        action=action_id,
     )
     return old
 

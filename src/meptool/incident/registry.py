@@ -63,7 +63,11 @@ def build_incident(ws: Workspace, incident_id: str, req: OpenRequest) -> dict[st
     data["timeline"] = [
         {
             "at": now,
-            "text": f"Incident opened: {req.title}",
+            "text": (
+                f"Incident opened: {req.title}"
+                if str(req.language or cfg.language) == "en"
+                else f"Incident ouvert : {req.title}"
+            ),
             "visibility": "internal",
             "kind": "detection",
             "status": Status.OPEN,

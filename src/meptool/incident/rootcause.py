@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ class Findings:
     """
 
     summary: str | None = None
+    client_summary: str | None = None
     category: Category | None = None
     whys: list[str] = field(default_factory=list)
     contributing_factors: list[str] = field(default_factory=list)
@@ -34,14 +36,25 @@ class Findings:
     def empty(self) -> bool:
         """Whether nothing would be recorded."""
         return not (
-            self.summary or self.category or self.whys or self.contributing_factors or self.escape
+            self.summary
+            or self.client_summary
+            or self.category
+            or self.whys
+            or self.contributing_factors
+            or self.escape
         )
 
 
-def record(ed: Editor, found: Findings, *, by: str | None = None) -> None:
+def record(
+    ed: Editor, found: Findings, *, by: str | None = None, at: dt.datetime | None = None
+) -> None:
     """Write the findings into `root_cause` and log it internally."""
+    from meptool.incident.lifecycle import check_at
+
+    when = check_at(ed.incident, at, ed.ws.now(), "the root cause")
     for key, value in (
         ("summary", found.summary),
+        ("client_summary", found.client_summary),
         ("category", found.category),
         ("whys", found.whys or None),
         ("contributing_factors", found.contributing_factors or None),
@@ -51,4 +64,9 @@ def record(ed: Editor, found: Findings, *, by: str | None = None) -> None:
             ed.set("root_cause", key, value=value)
     current = ed.incident.root_cause
     summary = found.summary or (current.summary if current else None) or "—"
-    ed.entry(TEXTS[language(ed.incident)].format(summary=summary), kind=EntryKind.ROOT_CAUSE, by=by)
+    ed.entry(
+        TEXTS[language(ed.incident)].format(summary=summary),
+        kind=EntryKind.ROOT_CAUSE,
+        by=by,
+        at=when,
+    )

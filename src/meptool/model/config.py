@@ -34,6 +34,12 @@ class WorkspaceTeam(Model):
     members: list[Line] = Field(default_factory=list)
 
 
+class Agency(Model):
+    """Who signs with the lead: the agency or company doing the project."""
+
+    name: Line | None = None
+
+
 class Smtp(Model):
     """How `update send` reaches the mail server. The password is never in the file."""
 
@@ -47,12 +53,6 @@ class Smtp(Model):
     )
     from_: Email | None = Field(default=None, alias="from")
     timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
-
-
-class Agency(Model):
-    """Who signs with the lead."""
-
-    name: Line
 
 
 class Config(Model):

@@ -128,6 +128,103 @@ def _flag(value: Any) -> Any:
 Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
+class Localized(str):
+    """A client-facing text: one string, or one per language (SPEC.md 2 *(v2)*).
+
+    It *is* the string in the incident's language, so code that only needs the
+    words reads it as a `str`; `translations` holds every language given, and
+    `in_language(lang)` the one a document needs (None when it is missing).
+    """
+
+    translations: dict[str, str]
+
+    def __new__(cls, text: str, translations: dict[str, str] | None = None) -> Localized:
+        value = super().__new__(cls, text)
+        value.translations = dict(translations or {})
+        return value
+
+    def in_language(self, lang: str, home: str) -> str | None:
+        """The text in `lang` (None when missing); a plain string is in `home`, the file's."""
+        if self.translations:
+            return self.translations.get(lang)
+        return str(self) if lang == home else None
+
+    def primed(self, lang: str) -> Localized:
+        """The same texts, read as a `str` in `lang` when that translation exists."""
+        if not self.translations:
+            return self
+        text = self.translations.get(lang) or next(iter(self.translations.values()))
+        return Localized(text, self.translations)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            _to_localized,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda v: dict(v.translations) if v.translations else str(v)
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                {"type": "string", "maxLength": 20_000},
+                {
+                    "type": "object",
+                    "properties": {
+                        "fr": {"type": "string", "maxLength": 20_000},
+                        "en": {"type": "string", "maxLength": 20_000},
+                    },
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                },
+            ],
+            "description": "a text, or one text per language: {fr: …, en: …}",
+        }
+
+
+LANGS = ("fr", "en")
+
+
+def _to_localized(value: Any) -> Localized:
+    if isinstance(value, Localized):
+        return value
+    if isinstance(value, str):
+        if len(value) > 20_000:
+            raise ValueError("is longer than 20000 characters")
+        return Localized(value)
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError("give the text, or one text per language: {fr: …, en: …}")
+        out: dict[str, str] = {}
+        for key, text in value.items():
+            if key not in LANGS:
+                raise ValueError(f"'{key}' is not a language: use fr or en, e.g. {{fr: …, en: …}}")
+            if not isinstance(text, str):
+                raise ValueError(f"{key}: expected a text")
+            if len(text) > 20_000:
+                raise ValueError(f"{key}: is longer than 20000 characters")
+            out[str(key)] = text
+        return Localized(next(iter(out.values())), out)
+    raise ValueError("expected a text, or one text per language: {fr: …, en: …}")
+
+
+def _one_line_localized(value: Localized) -> Localized:
+    for text in [str(value), *value.translations.values()]:
+        _no_control(text)
+        if not text or len(text) > 300:
+            raise ValueError("must be one line of 1 to 300 characters")
+    return value
+
+
+LText = Localized
+"""A client-facing free text: a string or `{fr: …, en: …}`."""
+LLine = Annotated[Localized, AfterValidator(_one_line_localized)]
+
+
 class Model(BaseModel):
     """Base of every file model: unknown keys are errors."""
 
@@ -164,8 +261,8 @@ class Release(Model):
 class Impact(Model):
     """What the client sees, in the client's words."""
 
-    summary: Text | None = None
-    users_affected: Text | None = None
+    summary: LText | None = None
+    users_affected: LText | None = None
     started_at: Time | None = None
     ended_at: Time | None = None
 
@@ -178,6 +275,9 @@ class Contact(Model):
     role: Line | None = None
     kind: ContactKind = ContactKind.OTHER
     greeting: Line | None = None
+    """How a letter to them opens, e.g. 'Madame la Directrice générale,'."""
+    language: Language | None = None
+    """The language they read (default: the incident's)."""
 
 
 class Client(Model):
@@ -193,7 +293,9 @@ class Person(Model):
     name: Line
     email: Email | None = None
     phone: Line | None = None
-    title: Line | None = None
+    title: LLine | None = None
+    """What they are, under their name in a signature, e.g. 'Cheffe de projet'
+    (or one per language: {fr: Cheffe de projet, en: Project manager})."""
 
 
 def _person(value: Any) -> Any:
@@ -224,35 +326,43 @@ class Acknowledgement(Model):
 
     at: Time
     by: Line
-    statement: Text
+    statement: LText
 
 
 class Entry(Model):
     """One line of the timeline."""
 
     at: Time
-    text: Text
+    text: LText
     visibility: Visibility = Visibility.INTERNAL
     kind: EntryKind | None = None
     status: Status | None = None
     by: Line | None = None
+    note: LText | None = None
+    """What a person added to an entry meptool wrote (e.g. why the status moved)."""
+    old_status: Status | None = None
+    """For a status entry: the status it moved from."""
+    action: Annotated[str, Field(strict=True, pattern=ACTION_ID_PATTERN)] | None = None
+    """For an action or plan entry: the action it is about."""
 
 
 class RootCause(Model):
     """Why it happened: the five whys, and why our release process let it through."""
 
-    summary: Text | None = None
+    summary: LText | None = None
+    client_summary: LText | None = None
+    """The cause in one plain sentence for the client's management."""
     category: Category | None = None
     whys: list[Text] = Field(default_factory=list)
     contributing_factors: list[Text] = Field(default_factory=list)
-    escape: Text | None = None
+    escape: LText | None = None
 
 
 class Action(Model):
     """A corrective or preventive action."""
 
     id: Annotated[str, Field(strict=True, pattern=ACTION_ID_PATTERN)]
-    action: Text
+    action: LText
     type: ActionType = ActionType.CORRECTIVE
     owner: Line | None = None
     due: Day | None = None
@@ -274,7 +384,7 @@ class ScheduleImpact(Model):
     """Delay and budget, stated, never hidden."""
 
     delay_days: Number | None = None
-    budget_impact: Text | None = None
+    budget_impact: LText | None = None
     new_delivery_date: Day | None = None
     client_agreement: Agreement | None = None
     agreement: ClientAnswer | None = None
@@ -390,14 +500,14 @@ class Incident(Model):
 
     schema_version: Literal[1]
     id: Annotated[str, Field(strict=True, pattern=ID_PATTERN)]
-    title: Annotated[Line, StringConstraints(max_length=300)]
+    title: LLine
     project: Line | None = None
     language: Language | None = None
     severity: Severity
     status: Status
     release: Release | None = None
     detected_at: Time | None = None
-    detected_by: Line | None = None
+    detected_by: LLine | None = None
     impact: Impact | None = None
     client: Client | None = None
     team: Team | None = None
@@ -412,6 +522,25 @@ class Incident(Model):
     retro: Retro | None = None
     calls: list[Call] = Field(default_factory=list)
     expectations: list[Expectation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _detected_after_deploy(self) -> Incident:
+        deployed = self.release.deployed_at if self.release else None
+        if deployed is not None and self.detected_at is not None and self.detected_at < deployed:
+            raise ValueError(
+                f"detected_at {self.detected_at.isoformat()} is before release.deployed_at "
+                f"{deployed.isoformat()}: a problem is noticed after the deploy; correct either"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _prime(self) -> Incident:
+        """Read every two-language text as a string in the incident's language."""
+        if self.language is not None:
+            from meptool.model.texts import prime
+
+            prime(self, self.language.value)
+        return self
 
     def action(self, action_id: str) -> Action | None:
         """The corrective-plan action with that ID."""

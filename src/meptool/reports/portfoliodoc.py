@@ -10,10 +10,10 @@ from typing import Any
 
 from meptool.files.workspace import Workspace
 from meptool.incident.facts import UNOWNED
+from meptool.labels import LABELS, filters
 from meptool.model.enums import Severity
 from meptool.reports.portfolio import Portfolio, median
 from meptool.writing import charts
-from meptool.writing.labels import LABELS, filters
 
 TOP_ESCAPES = 10
 TOP_CLIENTS = 8

@@ -16,9 +16,9 @@ from typing import Any
 from meptool.files.workspace import Workspace
 from meptool.incident import timing as retro
 from meptool.incident.redact import ROLE, Redactor, team_names
+from meptool.labels import LABELS, filters
 from meptool.model.enums import Visibility
 from meptool.model.incident import Feedback, Incident, Person, ScheduleImpact
-from meptool.writing.labels import LABELS, filters
 
 AUDIENCES = ("team", "client")
 FORMATS = ("md", "html")
@@ -106,6 +106,7 @@ class Report:
     now: dt.datetime
     missing: list[str] = field(default_factory=list)
     expectations: list[ExpectationView] = field(default_factory=list)
+    agency: str | None = None
 
     @property
     def late_gaps(self) -> int:
@@ -141,23 +142,27 @@ def build(
             return None
         return ROLE[lang] if client else value
 
-    entries = [
-        EntryView(
-            e.at,
-            text(e.text) or "",
-            e.kind.value if e.kind else None,
-            e.status.value if e.status else None,
-            who(e.by),
-            e.visibility is Visibility.INTERNAL,
-        )
-        for e in sorted(incident.timeline, key=lambda e: e.at.astimezone(dt.UTC))
-        if not client or e.visibility is Visibility.CLIENT
-    ]
+    entries = (
+        client_chronology(incident, lang, text)
+        if client
+        else [
+            EntryView(
+                e.at,
+                f"{e.text} — {e.note}" if e.note else str(e.text),
+                e.kind.value if e.kind else None,
+                e.status.value if e.status else None,
+                e.by,
+                e.visibility is Visibility.INTERNAL,
+            )
+            for e in sorted(incident.timeline, key=lambda e: e.at.astimezone(dt.UTC))
+        ]
+    )
     today = now.astimezone(ws.tz).date()
+    shown = [a for a in incident.corrective_plan if not client or a.client_visible]
     actions = [
         ActionView(
-            a.id,
-            text(a.action) or "",
+            str(n) if client else a.id,  # the client sees 1, 2, 3: no gap where one is internal
+            text(_in(a.action, lang)) or "",
             a.type.value,
             who(a.owner),
             a.due,
@@ -166,12 +171,24 @@ def build(
             a.client_visible,
             retro.overdue(a, today),
         )
-        for a in incident.corrective_plan
-        if not client or a.client_visible
+        for n, a in enumerate(shown, start=1)
     ]
     rc = incident.root_cause
-    root_cause = None
-    if rc and (rc.summary or rc.whys or rc.contributing_factors or rc.escape or rc.category):
+    root_cause: dict[str, Any] | None = None
+    if client and rc and (rc.client_summary or rc.summary or rc.escape):
+        # Only what was written for the client: the plain cause and why it got through.
+        root_cause = {
+            "summary": text(_in(rc.client_summary or rc.summary, lang)),
+            "category": None,
+            "whys": [],
+            "factors": [],
+            "escape": text(_in(rc.escape, lang)),
+        }
+    elif (
+        not client
+        and rc
+        and (rc.summary or rc.whys or rc.contributing_factors or rc.escape or rc.category)
+    ):
         root_cause = {
             "summary": text(rc.summary),
             "category": rc.category.value if rc.category else None,
@@ -180,9 +197,12 @@ def build(
             "escape": text(rc.escape),
         }
     ack = incident.acknowledgement
+    lead = (incident.team.lead if incident.team and incident.team.lead else None) or (
+        ws.config.team.lead if ws.config.team else None
+    )
     sched = incident.schedule_impact
     if sched and client and sched.budget_impact:
-        sched = sched.model_copy(update={"budget_impact": text(sched.budget_impact)})
+        sched = sched.model_copy(update={"budget_impact": text(_in(sched.budget_impact, lang))})
     impact = incident.impact
     rel = incident.release
     lessons = incident.retro
@@ -196,7 +216,7 @@ def build(
         audience=audience,
         lang=lang,
         id=incident.id,
-        title=text(incident.title) or incident.title,
+        title=text(_in(incident.title, lang)) or incident.title,
         project=incident.project or ws.config.project,
         client=(incident.client.name if incident.client else None)
         or (ws.config.client.name if ws.config.client else None),
@@ -211,19 +231,31 @@ def build(
         detected_at=incident.detected_at,
         detected_by=text(incident.detected_by),
         impact={
-            "summary": text(impact.summary) if impact else None,
-            "users_affected": text(impact.users_affected) if impact else None,
+            "summary": text(_in(impact.summary, lang)) if impact else None,
+            "users_affected": text(_in(impact.users_affected, lang)) if impact else None,
             "started_at": impact.started_at if impact else None,
             "ended_at": impact.ended_at if impact else None,
         },
         acknowledgement=(
-            {"at": ack.at, "by": who(ack.by), "statement": text(ack.statement)} if ack else None
+            {
+                "at": ack.at,
+                # The client reads the lead's words, signed by the lead.
+                "by": lead.name if client and lead else who(ack.by),
+                "title": _in(lead.title, lang) if client and lead else None,
+                "statement": _in(ack.statement, lang) if client else ack.statement,
+            }
+            if ack
+            else None
         ),
         milestones=retro.milestones(incident),
         spans=list(retro.durations(incident, now).values()),
         cadence=ws.config.cadence(incident.severity),
-        gaps=retro.update_gaps(incident, ws.config.cadence(incident.severity), now),
-        updates=[
+        gaps=[]
+        if client
+        else retro.update_gaps(incident, ws.config.cadence(incident.severity), now),
+        updates=[]
+        if client  # in the client's chronology, by date
+        else [
             UpdateView(c.seq, c.sent_at, text(c.subject) or "", c.audience.value)
             for c in sorted(incident.communications, key=lambda c: c.seq)
             if c.sent_at and c.is_update
@@ -241,13 +273,56 @@ def build(
             "went_badly": [text(t) or "" for t in (lessons.went_badly if lessons else [])],
             "lessons": [text(t) or "" for t in (lessons.lessons if lessons else [])],
         },
-        contact=(incident.team.lead if incident.team and incident.team.lead else None)
-        or (ws.config.team.lead if ws.config.team else None),
+        contact=lead.model_copy(update={"title": _in(lead.title, lang)}) if lead else None,
         now=now,
         expectations=expectations,
+        agency=ws.config.agency.name if ws.config.agency else None,
     )
     report.missing = _missing(report)
     return report
+
+
+def _in(value: Any, lang: str) -> Any:
+    """A two-language text in `lang` (as the file has it when that language is missing)."""
+    from meptool.model.incident import Localized
+
+    if isinstance(value, Localized):
+        return value.translations.get(lang, str(value)) if value.translations else str(value)
+    return value
+
+
+def client_chronology(incident: Incident, lang: str, text: Any) -> list[EntryView]:
+    """What the client may read of the timeline, in time order, each fact once.
+
+    A person's entry reads as written; one meptool wrote (a status change, the
+    acknowledgement…) as a sentence of the document's language; meptool's
+    bookkeeping (an update drafted, approved, sent) never — the updates the
+    client received are listed by the date they were sent, once each.
+    """
+    from meptool.updates.compose import HIDDEN_KINDS, _entry
+
+    def tr(value: Any) -> str | None:
+        return None if value is None else text(_in(value, lang))
+
+    items: list[tuple[dt.datetime, str, str | None]] = []
+    for e in incident.timeline:
+        if e.visibility is not Visibility.CLIENT or e.kind in HIDDEN_KINDS:
+            continue
+        said = _entry(e, tr, lang)["text"] or ""
+        items.append((e.at, said, e.kind.value if e.kind else None))
+    word = "Nous vous avons adressé un point d'étape" if lang == "fr" else "We sent you an update"
+    for c in incident.communications:
+        if c.sent_at:
+            items.append((c.sent_at, f"{word}.", "update"))
+    seen: set[tuple[dt.datetime, str]] = set()
+    out = []
+    for at, said, kind in sorted(items, key=lambda i: i[0].astimezone(dt.UTC)):
+        key = (at.replace(second=0, microsecond=0), said)
+        if not said.strip() or key in seen:
+            continue
+        seen.add(key)
+        out.append(EntryView(at, said, kind, None, None, False))
+    return out
 
 
 def _missing(r: Report) -> list[str]:
@@ -319,7 +394,58 @@ def render(ws: Workspace, incident: Incident, audience: str, fmt: str) -> str:
     if fmt == "html":
         context["timeline"] = timeline_chart(ws, report)
     env = templating.for_workspace(ws, filters=filters(report.lang, ws.tz))
-    return tidy(templating.render(env, f"retro/{report.lang}/report.{fmt}.j2", context), fmt)
+    if audience != "client":
+        return tidy(templating.render(env, f"retro/{report.lang}/report.{fmt}.j2", context), fmt)
+    # The client's version: one text (client.md.j2), French typography as in the mails,
+    # and for HTML that text inside a page with the timeline picture.
+    from meptool.updates.compose import typo_fr
+
+    text = tidy(templating.render(env, f"retro/{report.lang}/client.md.j2", context), "md")
+    if report.lang == "fr":
+        text = typo_fr(text)
+    _check_client(ws, incident, report.lang, text)
+    if fmt == "md":
+        return text
+    from markupsafe import Markup
+
+    # The timeline picture goes under the chronology's heading (else after the text).
+    html = _markdown(text)
+    word = "Chronologie" if report.lang == "fr" else "Timeline"
+    head, heading, rest = html.partition(f"<h2>{word}</h2>")
+    context["body"] = Markup(head + heading)
+    context["rest"] = Markup(rest)
+    return templating.render(env, f"retro/{report.lang}/client.html.j2", context)
+
+
+def _check_client(ws: Workspace, incident: Incident, lang: str, text: str) -> None:
+    """`update check`'s rules on the client's report before it is written (SPEC.md 5 *(v2)*):
+    nothing internal, no secret, nobody blamed. (A report is no update: the rules on what an
+    update must contain do not apply.)"""
+    from meptool.errors import InputError
+    from meptool.model.texts import localized
+    from meptool.updates.check import Draft, check_drafts
+
+    found = check_drafts(
+        [Draft("client retrospective", text.splitlines(), None)],
+        incident=localized(incident, lang),
+        internal_hostnames=ws.config.internal_hostnames,
+    )
+    blocking = [f for f in found if f.blocking and not f.rule.startswith("missing-")]
+    if blocking:
+        raise InputError(
+            f"the client retrospective of {incident.id} fails the check:\n"
+            + "\n".join(str(f) for f in blocking),
+            hint="mark the entry or action internal, or reword it, then write the report again",
+        )
+
+
+def _markdown(text: str) -> str:
+    """The client's report as HTML: CommonMark with tables, raw HTML escaped, no links."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.disable(["link", "image", "autolink", "html_inline", "html_block"])
+    return str(md.render(text))
 
 
 def tidy(text: str, fmt: str) -> str:

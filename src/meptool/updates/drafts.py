@@ -177,7 +177,7 @@ def draft(
         if built.in_reply_to:
             item["in_reply_to"] = built.in_reply_to
         ed.append("communications", item=item)
-    findings = check_files(ws, incident, [(p, audience) for p in paths])
+    findings = check_files(ws, incident, [(p, audience) for p in paths], built.language)
     return DraftResult(
         seq, built.subject, paths, findings, built.recipients, built.kind, built.next_update
     )
@@ -216,6 +216,52 @@ def _ready(ws: Workspace, incident: Incident, audience: Audience, eml: bool) -> 
     )
 
 
+def draft_each(
+    ws: Workspace,
+    incident_id: str,
+    *,
+    audience: Audience = Audience.DECISION_MAKERS,
+    language: Language | None = None,
+    formats: list[str] | None = None,
+    output: str | None = None,
+    force: bool = False,
+) -> list[DraftResult]:
+    """`update draft`: one draft, or one per language when the recipients read two
+    (a contact's `language`) and no `--lang` was given."""
+    from meptool.files import store
+    from meptool.updates import compose
+
+    langs: list[str] = []
+    if language is None and output is None:
+        incident, _ = store.read(ws, incident_id)
+        langs = compose.languages(incident, audience, ws.config.language.value)
+    if len(langs) <= 1:
+        return [
+            draft(
+                ws,
+                incident_id,
+                audience=audience,
+                language=language,
+                formats=formats,
+                output=output,
+                force=force,
+            )
+        ]
+    from meptool.model.texts import require
+
+    for lang in langs:  # refuse before writing anything: every language or none
+        require(
+            incident,
+            lang,
+            technical=audience != Audience.DECISION_MAKERS,
+            what=f"an update for {audience.value}",
+        )
+    return [
+        draft(ws, incident_id, audience=audience, language=Language(lang), formats=formats)
+        for lang in langs
+    ]
+
+
 @dataclass
 class _Built:
     language: str
@@ -239,10 +285,17 @@ def _build(
     formats: list[str],
     seq: int,
 ) -> _Built:
+    from meptool.model.texts import require
     from meptool.updates import compose, mail, render
     from meptool.updates.readiness import mail_domain
 
     lang = (language or incident.language or ws.config.language).value
+    require(
+        incident,
+        lang,
+        technical=audience != Audience.DECISION_MAKERS,
+        what=f"an update for {audience.value}",
+    )
     now = ws.now()
     _ready(ws, incident, audience, "eml" in formats)
     plan = compose.plan_update(ws, incident, audience, lang)
@@ -293,13 +346,16 @@ def _build(
         in_reply_to=in_reply_to,
     )
     if len(formats) == 1:
+        from meptool.model.texts import localized
         from meptool.updates.check import Draft, check_drafts, unanswered_expectations
 
         fmt = formats[0]
         lines = contents[fmt].decode("utf-8").splitlines() if fmt != "eml" else out.txt.split("\n")
         drafts = [Draft("<stdout>", lines, audience)]
         built.findings = check_drafts(
-            drafts, incident=incident, internal_hostnames=ws.config.internal_hostnames
+            drafts,
+            incident=localized(incident, lang),
+            internal_hostnames=ws.config.internal_hostnames,
         ) + unanswered_expectations(drafts, incident)
     return built
 
@@ -358,16 +414,23 @@ def check_files(
     ws: Workspace,
     incident: Incident | None,
     files: list[tuple[Path, Audience | None]],
+    language: str | None = None,
     *,
     invitation: bool = False,
 ) -> list[Finding]:
-    """Check draft files against the incident (see meptool.updates.check).
+    """Check draft files against the incident, its texts read in the drafts' language.
 
     A call invitation is not an update: what SPEC.md 4 asks of an update
     (`missing-*`) and the answers to the client's expectations are not looked
     for in it; leaks, secrets and blame are, as everywhere.
     """
+    from meptool.model.texts import localized
     from meptool.updates.check import check_drafts, read_draft, unanswered_expectations
+
+    if incident is not None and language is None:
+        language = next((lang for _, lang in _langs(files)), None)
+    if incident is not None and language is not None:
+        incident = localized(incident, language)
 
     drafts = []
     for path, audience in files:
@@ -380,14 +443,23 @@ def check_files(
     return found + unanswered_expectations(drafts, incident)
 
 
+def _langs(files: list[tuple[Path, Audience | None]]) -> list[tuple[Path, str]]:
+    """The language a draft file is in, from its name (`001-decision-makers-en.md`)."""
+    out = []
+    for path, _ in files:
+        stem = path.name.rsplit(".", 1)[0]
+        lang = stem.rsplit("-", 1)[-1]
+        if lang in ("fr", "en"):
+            out.append((path, lang))
+    return out
+
+
 def check_comm(ws: Workspace, incident: Incident, comm: Communication) -> list[Finding]:
     """Check every file of a logged update (or call invitation)."""
-    return check_files(
-        ws,
-        incident,
-        [(resolve(ws, f), comm.audience) for f in comm.files],
-        invitation=not comm.is_update,
-    )
+    files: list[tuple[Path, Audience | None]] = [
+        (resolve(ws, f), comm.audience) for f in comm.files
+    ]
+    return check_files(ws, incident, files, comm.language.value, invitation=not comm.is_update)
 
 
 def check_target(ws: Workspace, target: str, seq: int | None = None) -> list[Finding]:
@@ -454,8 +526,12 @@ def approve(
         ed.set("communications", i, "approved_by", value=by)
         ed.set("communications", i, "approved_at", value=now)
         ed.set("communications", i, "approved_sha256", value=digest)
+        fr = (incident.language or ws.config.language).value == "fr"
         ed.entry(
-            f"Update {comm.seq} ({comm.audience.value}, {comm.language.value}) approved by {by}",
+            f"Point {comm.seq} ({comm.audience.value}, {comm.language.value}) approuvé par {by}"
+            if fr
+            else f"Update {comm.seq} ({comm.audience.value}, {comm.language.value}) "
+            f"approved by {by}",
             kind=EntryKind.UPDATE,
             by=by,
             at=now,

@@ -46,12 +46,28 @@ def _date(value: Any) -> dt.date:
 def _fmt_date(value: dt.date, pattern: str, lang: str) -> str:
     from babel.dates import format_date
 
-    return str(format_date(value, pattern, locale=LOCALES[lang]))
+    text = str(format_date(value, pattern, locale=LOCALES[lang]))
+    if lang == "fr" and value.day == 1:
+        from meptool.labels import premier
+
+        text = premier(text)
+    return text
 
 
 def _fmt_time(value: dt.datetime, lang: str) -> str:
+    """'23 h', '18 h 40', 'minuit' / '11:00 pm', 'noon'."""
     from babel.dates import format_time
 
+    if lang == "fr":
+        if (value.hour, value.minute) == (0, 0):
+            return "minuit"
+        if (value.hour, value.minute) == (12, 0):
+            return "midi"
+        return f"{value.hour} h" if value.minute == 0 else f"{value.hour} h {value.minute:02d}"
+    if (value.hour, value.minute) == (0, 0):
+        return "midnight"
+    if (value.hour, value.minute) == (12, 0):
+        return "noon"
     text = str(format_time(value, TIME[lang], locale=LOCALES[lang]))
     return text.replace("AM", "am").replace("PM", "pm")
 
@@ -89,18 +105,40 @@ def time_filter(ctx: Context, value: dt.datetime) -> str:
     return _fmt_time(_local(ctx, value), lang)
 
 
+def _part_of_day(value: dt.datetime, today: bool, lang: str) -> str:
+    """'ce soir', 'cet après-midi' / 'tonight', 'this afternoon' (today); '' otherwise."""
+    hour = value.hour
+    noon = (value.hour, value.minute) == (12, 0)
+    if lang == "fr":
+        if not today:
+            return "demain"
+        if noon:
+            return "aujourd’hui"
+        return "ce matin" if hour < 12 else "cet après-midi" if hour < 18 else "ce soir"
+    if not today:
+        return "tomorrow"
+    if noon:
+        return "today"
+    return "this morning" if hour < 12 else "this afternoon" if hour < 18 else "tonight"
+
+
 @pass_context
 def when_filter(ctx: Context, value: dt.datetime) -> str:
-    """'aujourd’hui à 11 h 30', 'demain à 9 h 00', else the full date and time."""
+    """'ce soir à 23 h', 'demain à 9 h', 'cette nuit à 0 h 45', else the full date and time."""
     lang = _lang(ctx)
     local = _local(ctx, value)
     now = ctx.get("now")
     if isinstance(now, dt.datetime):
-        today = _local(ctx, now).date()
+        here = _local(ctx, now)
+        today = here.date()
+        at = AT[lang]
         if local.date() == today:
-            return f"{TODAY[lang]} {AT[lang]} {_fmt_time(local, lang)}"
+            return f"{_part_of_day(local, True, lang)} {at} {_fmt_time(local, lang)}"
         if local.date() == today + dt.timedelta(days=1):
-            return f"{TOMORROW[lang]} {AT[lang]} {_fmt_time(local, lang)}"
+            if local.hour < 6 and here.hour >= 18:
+                night = "cette nuit" if lang == "fr" else "tonight"
+                return f"{night} {at} {_fmt_time(local, lang)}"
+            return f"{_part_of_day(local, False, lang)} {at} {_fmt_time(local, lang)}"
     return datetime_filter(ctx, value)
 
 
@@ -115,10 +153,20 @@ def number_filter(ctx: Context, value: float) -> str:
 @pass_context
 def days_filter(ctx: Context, value: float) -> str:
     """'1 jour', '3,5 jours', '2 days'."""
+    from meptool.labels import plural
+
     lang = _lang(ctx)
     one, many = DAYS[lang]
-    unit = one if (value <= 1 if lang == "fr" else value == 1) else many
-    return f"{number_filter(ctx, value)} {unit}"
+    return f"{number_filter(ctx, value)} {plural(value, one, many, lang)}"
+
+
+def clause_filter(value: str) -> str:
+    """A sentence made to follow a colon: no final stop, lower case unless a name or acronym."""
+    out = " ".join(str(value).split()).rstrip(" .!")
+    first = out.split(" ", 1)[0]
+    if (len(first) > 1 and first[0].isupper() and first[1:].islower()) or first == "A":
+        out = out[0].lower() + out[1:]
+    return out
 
 
 def default_filters() -> dict[str, Callable[..., Any]]:
@@ -131,4 +179,5 @@ def default_filters() -> dict[str, Callable[..., Any]]:
         "when": when_filter,
         "number": number_filter,
         "days": days_filter,
+        "clause": clause_filter,
     }
