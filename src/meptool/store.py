@@ -129,12 +129,23 @@ def atomic_write(path: Path, data: bytes) -> None:
 
     A symlink stays a symlink (its target is replaced); permissions are kept.
     """
+    import stat
+
     target = path.resolve() if path.is_symlink() else path
     folder = target.parent
     try:
-        mode: int | None = target.stat().st_mode & 0o7777
+        st_mode = target.stat().st_mode
     except FileNotFoundError:
         mode = None
+    else:
+        if not stat.S_ISREG(st_mode):
+            # A rename over a device, a FIFO or a folder would replace it: never.
+            what = "a folder" if stat.S_ISDIR(st_mode) else "not a regular file"
+            raise InputError(
+                f"{path} is {what}; meptool replaces only regular files",
+                hint="name a regular file",
+            )
+        mode = st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -278,7 +278,7 @@ def _targets(
     output: str | None,
     force: bool,
 ) -> list[Path]:
-    from meptool.outputs import own_path, user_output
+    from meptool.outputs import logged_files, own_path, user_output
 
     names = [file_name(seq, audience, language, f) for f in formats]
     if output is None:
@@ -286,7 +286,7 @@ def _targets(
         return [own_path(ws.root, folder / n, ws.display(folder / n)) for n in names]
     target = Path(output)
     paths = [target] if len(formats) == 1 and not target.is_dir() else [target / n for n in names]
-    return [user_output(ws.root, p, force=force) for p in paths]
+    return [user_output(ws.root, p, logged=lambda: logged_files(ws)) for p in paths]
 
 
 # --- finding a communication ----------------------------------------------------

@@ -57,7 +57,7 @@ def schema(
         bool, typer.Option("--config", help="Schema of meptool.yaml instead of incident files.")
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing file outside the workspace.")
+        bool, typer.Option("--force", help="No longer needed: a named --output is overwritten.")
     ] = False,
 ) -> None:
     """Print the JSON Schema (2020-12) of the incident file, for editors and CI.
@@ -74,7 +74,7 @@ def schema(
         typer.echo(text, nl=False)
         return
     from meptool.errors import WorkspaceNotFound
-    from meptool.outputs import user_output
+    from meptool.outputs import user_output, workspace_logged
     from meptool.store import atomic_write
     from meptool.workspace import find_root
 
@@ -82,7 +82,7 @@ def schema(
         root: Path | None = find_root(None)
     except WorkspaceNotFound:
         root = None  # the schema is useful outside a workspace too
-    target = user_output(root, Path(output), force=force)
+    target = user_output(root, Path(output), logged=lambda: workspace_logged(root))
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, text.encode("utf-8"))
     info(f"wrote {target}")
