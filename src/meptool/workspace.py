@@ -85,11 +85,6 @@ class Workspace:
         return self.root / STATE
 
     @property
-    def jinja_cache_dir(self) -> Path:
-        """Compiled templates: pass as `templating.environment(..., cache_dir=...)`."""
-        return self.state_dir / "jinja"
-
-    @property
     def templates_dir(self) -> Path | None:
         """The `templates_dir` of meptool.yaml (relative to the workspace root), if set."""
         if not self.config.templates_dir:
