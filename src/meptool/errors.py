@@ -29,6 +29,10 @@ class InputError(MeptoolError):
     exit_code = 1
 
 
+class MaybeSent(InputError):
+    """The mail server had the whole message when the conversation failed: it may be sent."""
+
+
 class UsageError(MeptoolError):
     """The command line is wrong: a missing flag, a bad value, a bad combination."""
 
