@@ -124,10 +124,13 @@ def locked(ws: Workspace, name: str) -> Iterator[None]:
         lock.release()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, expect: str | None = None, source: str = "") -> None:
     """Replace `path` with `data` so that readers see the old or the new file, never a mix.
 
     A symlink stays a symlink (its target is replaced); permissions are kept.
+    With `expect` (the SHA-256 of the bytes the change is based on), the file is
+    replaced only if it still holds them (see `_replace_checked`); otherwise
+    ConflictError, and whatever is on disk stays.
     """
     import stat
 
@@ -158,7 +161,10 @@ def atomic_write(path: Path, data: bytes) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+        if expect is None:
+            os.replace(tmp, target)
+        else:
+            _replace_checked(tmp, target, expect, source or str(path))
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -168,6 +174,53 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(a: str | Path, b: str | Path) -> bool:
+    """Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`); False when unsupported."""
+    import ctypes
+    import errno
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    rc = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _replace_checked(tmp: str, target: Path, expect: str, source: str) -> None:
+    """Rename `tmp` over `target` only if `target` still holds the bytes hashed as `expect`.
+
+    An editor saving by rename does not take meptool's lock, so the check is made
+    after the new file is written and synced, right before the rename, and — where
+    the kernel can swap two names atomically — once more on the file the swap took
+    out: if an editor saved in that instant, the swap is undone and its save stays.
+    """
+    if sha256(read_bytes(target)) != expect:
+        raise _changed(source)
+    if not _exchange(tmp, target):
+        os.replace(tmp, target)
+        return
+    try:
+        replaced = read_bytes(Path(tmp))
+    except BaseException:
+        _exchange(tmp, target)
+        raise
+    if sha256(replaced) != expect:
+        _exchange(tmp, target)  # put the editor's save back; ours is dropped
+        raise _changed(source)
+    os.unlink(tmp)
 
 
 def plain(value: Any) -> Any:
@@ -335,9 +388,7 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
                 f"{source} was not changed: the change would make it invalid:\n{details}",
                 hint="check the values given to the command",
             ) from None
-        if sha256(read_bytes(path)) != sha256(raw):
-            raise _changed(source)
-        atomic_write(path, new_text.encode("utf-8"))
+        atomic_write(path, new_text.encode("utf-8"), expect=sha256(raw), source=source)
 
 
 def _changed(source: str) -> ConflictError:
