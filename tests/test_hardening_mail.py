@@ -129,6 +129,7 @@ def test_display_names_with_address_syntax_stay_names(example: Path, run_in) -> 
 
 UNICODE = {
     "rtl": "\u202eRTL\u202c עברית العربية",
+    "rtl-letters": "עברית العربية",
     "combining": "Zoe\u0301 Ñu\u0303n\u0303ez",
     "emoji": "😀🔥 👩\u200d👩\u200d👧",
     "cjk": "支付失败 決済 결제",

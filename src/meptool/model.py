@@ -36,6 +36,7 @@ from meptool.enums import (
     Status,
     Visibility,
 )
+from meptool.safetext import SUSPECT, describe
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9]{0,15}-[0-9]{4}-[0-9]{3,6}$"
@@ -90,8 +91,33 @@ def _to_number(value: Any) -> float:
     return float(value)
 
 
-Text = Annotated[str, Field(strict=True), StringConstraints(max_length=20_000)]
-Name = Annotated[str, Field(strict=True), StringConstraints(min_length=1, max_length=300)]
+def _safe_text(value: str) -> str:
+    if SUSPECT.search(value):
+        problem = describe(value, multiline=True)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def _safe_line(value: str) -> str:
+    if SUSPECT.search(value) or "\t" in value:
+        problem = describe(value, multiline=False)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+Text = Annotated[
+    str, Field(strict=True), StringConstraints(max_length=20_000), AfterValidator(_safe_text)
+]
+"""Free text: several lines and tabs, but no control, bidi or zero-width character."""
+Name = Annotated[
+    str,
+    Field(strict=True),
+    StringConstraints(min_length=1, max_length=300),
+    AfterValidator(_safe_line),
+]
+"""A name or a short line: no line break, tab, control, bidi or zero-width character."""
 Time = Annotated[dt.datetime, BeforeValidator(_to_datetime)]
 Day = Annotated[dt.date, BeforeValidator(_to_date)]
 Number = Annotated[float, BeforeValidator(_to_number)]
@@ -102,13 +128,7 @@ Email = Annotated[
 ]
 
 
-def _no_control(value: str) -> str:
-    if "\n" in value or "\r" in value or "\x00" in value:
-        raise ValueError("must be on one line")
-    return value
-
-
-Line = Annotated[Name, AfterValidator(_no_control)]
+Line = Name
 
 
 class Model(BaseModel):
