@@ -184,3 +184,73 @@ def test_the_render_time_limit_gives_back_an_outer_alarm(tmp_path: Path) -> None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# --- issue 18: case 7 (templates outside), case 12 (recursion, folded constants) --------
+
+
+def test_a_template_symlinked_outside_templates_dir_is_refused(
+    example: Path, run_in, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ssh-key-material-do-not-send\n")
+    custom(example, UPDATE, "placeholder\n")
+    path = example / "my-templates" / UPDATE
+    path.unlink()
+    path.symlink_to(secret)
+    result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
+    assert result.exit_code == 1, result.output
+    assert "leads outside" in result.stderr
+    assert "ssh-key-material" not in result.output
+    assert not (example / "incidents" / ID / "updates").exists()
+
+
+def test_a_symlink_inside_templates_dir_to_its_own_file_is_fine(example: Path, run_in) -> None:
+    custom(example, "shared/body.md.j2", "Bonjour,\n\n{{ incident.title }}\n")
+    path = example / "my-templates" / UPDATE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(Path("..", "..", "shared", "body.md.j2"))
+    result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
+    assert result.exit_code == 0, result.output
+    assert "Paiement refusé" in result.stdout
+
+
+def test_a_templates_dir_symlinked_out_of_the_workspace_is_refused(
+    example: Path, run_in, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    (outside / "updates" / "fr").mkdir(parents=True)
+    (outside / UPDATE).write_text("texte d'ailleurs\n")
+    (example / "my-templates").symlink_to(outside)
+    config = example / "meptool.yaml"
+    config.write_text(config.read_text() + "templates_dir: my-templates\n")
+    result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
+    assert result.exit_code == 1, result.output
+    assert "leads outside the workspace" in result.stderr
+    assert "texte d'ailleurs" not in result.output
+
+
+@pytest.mark.parametrize(
+    "payload,expected",
+    [
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "calls itself"),
+        ("{% include 'updates/fr/decision-makers.md.j2' %}", "calls itself"),
+    ],
+    ids=["recursive-macro", "self-include"],
+)
+def test_recursion_in_a_template_is_one_message(
+    payload: str, expected: str, example: Path, run_in
+) -> None:
+    custom(example, UPDATE, payload + "\n")
+    result = run_in(example)("update", "draft", ID, "--format", "md")
+    assert result.exit_code == 1, result.output
+    assert expected in result.stderr and "decision-makers.md.j2" in result.stderr
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_a_constant_folded_to_infinity_renders(example: Path, run_in) -> None:
+    custom(example, UPDATE, "Bonjour {{ ('1e400')|float * 0 }} {{ ('1e400')|float }}\n")
+    result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert "Bonjour nan inf" in result.stdout

@@ -37,7 +37,7 @@ def is_inside(root: Path, path: Path) -> bool:
     return True
 
 
-def _lexically_inside(root: Path, path: Path) -> bool:
+def lexically_inside(root: Path, path: Path) -> bool:
     """Whether `path` as written (symlinks not followed) lies in `root`."""
     here = Path(os.path.abspath(path))
     for base in {Path(os.path.abspath(root)), root.resolve()}:
@@ -120,7 +120,7 @@ def user_output(
             f"--output {str(path)!r} is a folder; meptool writes a file, not over a folder",
             hint="name a file, e.g. --output report.md",
         )
-    if root is not None and _lexically_inside(root, path) and not is_inside(root, path):
+    if root is not None and lexically_inside(root, path) and not is_inside(root, path):
         raise InputError(
             f"{path} leads outside the workspace (to {path.resolve()}); nothing was written",
             hint="a symlink in the workspace points out of it: name the real file, "

@@ -132,7 +132,7 @@ def environment(
                 hint="fix templates_dir in meptool.yaml, or export the defaults there with "
                 "'meptool templates export'",
             )
-        loaders.append(FileSystemLoader(str(user_dir), followlinks=False))
+        loaders.append(_confined_loader(user_dir))
     loaders.append(FileSystemLoader(str(package_templates())))
     cache = _bytecode_cache(cache_dir) if cache_dir is not None else None
     env: Environment = _sandbox_class()(
@@ -146,6 +146,9 @@ def environment(
         lstrip_blocks=True,
         bytecode_cache=cache,
         auto_reload=True,
+        # Jinja's optimizer folds constants into the compiled code as their repr:
+        # `'1e400'|float` became the name `inf`, a NameError at render time.
+        optimized=False,
     )
     from meptool.filters import default_filters
 
@@ -155,12 +158,47 @@ def environment(
     return env
 
 
+def _confined_loader(root: Path) -> Any:
+    """A loader of `root` that refuses a template whose file, symlinks followed, is outside it.
+
+    A workspace is shared: a symlink committed in its templates_dir must not turn
+    a file elsewhere on the machine into the text of a client draft.
+    """
+    from jinja2 import FileSystemLoader
+    from jinja2.loaders import split_template_path
+
+    base = root.resolve()
+
+    class ConfinedLoader(FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            candidate = root.joinpath(*split_template_path(template))
+            if candidate.exists() and not candidate.resolve().is_relative_to(base):
+                raise InputError(
+                    f"template {template} in templates_dir {root} leads outside it "
+                    f"(to {candidate.resolve()}); nothing was rendered",
+                    hint="a symlink points out of templates_dir: replace it with the file itself",
+                )
+            return super().get_source(environment, template)
+
+    return ConfinedLoader(str(root), followlinks=False)
+
+
 def for_workspace(
     ws: Workspace, *, filters: dict[str, Callable[..., Any]] | None = None
 ) -> Environment:
     """The environment of a workspace: its `templates_dir` over the shipped templates,
     compiled templates cached in the user's cache folder (never in the workspace)."""
-    return environment(ws.templates_dir, cache_dir=user_cache_dir(), filters=filters)
+    from meptool.outputs import is_inside, lexically_inside
+
+    user = ws.templates_dir
+    written = ws.root / Path(ws.config.templates_dir or ".").expanduser()
+    if user is not None and lexically_inside(ws.root, written) and not is_inside(ws.root, user):
+        raise InputError(
+            f"templates_dir {ws.config.templates_dir} leads outside the workspace (to {user})",
+            hint="a symlink points out of the workspace: make templates_dir a real folder, or "
+            "name the outside folder in meptool.yaml itself",
+        )
+    return environment(user, cache_dir=user_cache_dir(), filters=filters)
 
 
 def user_cache_dir() -> Path:
@@ -263,6 +301,13 @@ def render(env: Environment, name: str, context: dict[str, Any]) -> str:
             f"template {name}: rendering took longer than {render_seconds():g} s and was stopped",
             hint="a loop or a filter in a custom template runs away; fix the template "
             "(or raise MEPTOOL_RENDER_TIMEOUT)",
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"template {name}: a macro or an include calls itself without end; rendering "
+            "was stopped",
+            hint="fix the recursion in the custom template (a macro calling itself, a "
+            "template including itself)",
         ) from None
     except MemoryError:
         raise InputError(
