@@ -65,6 +65,7 @@ def _to_datetime(value: Any, info: ValidationInfo) -> dt.datetime:
         raise ValueError(f"{value} has no time of day; add one, e.g. {value}T09:00")
     if not isinstance(value, dt.datetime):
         raise ValueError("expected a date and time, e.g. 2026-11-20T18:40:00+01:00")
+    check_year(value)
     if value.tzinfo is None or value.utcoffset() is None:
         return value.replace(tzinfo=_tz(info))
     return value
@@ -75,20 +76,70 @@ def _to_date(value: Any) -> dt.date:
         raise ValueError(f"expected a date without time, e.g. {value.date().isoformat()}")
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            value = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
     if isinstance(value, dt.date):
+        check_year(value)
         return value
     raise ValueError("expected a date, written YYYY-MM-DD")
 
 
+def _yaml11(value: Any) -> None:
+    """Refuse a number YAML 1.1 read from a form a person rarely means (`010` is 8)."""
+    from meptool.yamlio import Yaml11Float, Yaml11Int
+
+    if isinstance(value, Yaml11Int | Yaml11Float):
+        raw = value.raw
+        if ":" in raw:
+            form = "a sexagesimal (base 60) number"
+        elif "x" in raw.lower():
+            form = "a hexadecimal number"
+        elif "b" in raw.lower():
+            form = "a binary number"
+        elif "_" in raw:
+            form = "a number with '_' separators"
+        else:
+            form = "an octal number (a leading 0)"
+        raise ValueError(
+            f"YAML 1.1 reads unquoted {raw} as {form}, {value:g}; write the number as plain "
+            f'digits (e.g. {value:g}), or quote it ("{raw}") if it is not a number'
+        )
+
+
 def _to_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    _yaml11(value)
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise ValueError(f"'{shown}' is not a number meptool reads; write it like 1.5 or 12")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("expected a number, e.g. 1.5")
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("expected a number, e.g. 1.5")
     if value < 0:
         raise ValueError("must not be negative")
+    if value > NUMBER_MAX:
+        raise ValueError(f"must be at most {NUMBER_MAX:,}")
     return float(value)
+
+
+def whole_number(value: Any) -> Any:
+    """A number as written, refused when only YAML 1.1 reads it as one."""
+    _yaml11(value)
+    return value
+
+
+NUMBER_MAX = 100_000
+YEARS = (1970, 2100)
+
+
+def check_year(value: dt.date) -> None:
+    """Refuse a date or time outside 1970-2100 (ValueError): beyond, arithmetic overflows."""
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years {YEARS[0]}-{YEARS[1]} meptool accepts; "
+            "check the year"
+        )
 
 
 def _safe_text(value: str) -> str:
@@ -266,7 +317,7 @@ class CheckOverride(Model):
 class Communication(Model):
     """One client update: drafted, approved, sent."""
 
-    seq: Annotated[int, Field(strict=True, ge=1)]
+    seq: Annotated[int, BeforeValidator(whole_number), Field(strict=True, ge=1, le=100_000)]
     at: Time
     audience: Audience
     language: Language
@@ -291,7 +342,7 @@ class Feedback(Model):
 
     at: Time
     by: Line | None = None
-    csat: Annotated[int, Field(strict=True, ge=1, le=5)]
+    csat: Annotated[int, BeforeValidator(whole_number), Field(strict=True, ge=1, le=5)]
     comment: Text | None = None
 
 

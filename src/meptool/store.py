@@ -97,10 +97,9 @@ def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile
 
 def lock_timeout() -> float:
     """Seconds to wait for a lock (`MEPTOOL_LOCK_TIMEOUT`, default 10)."""
-    try:
-        return float(os.environ.get("MEPTOOL_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
+    from meptool.values import env_seconds
+
+    return env_seconds("MEPTOOL_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT, low=0, high=3600)
 
 
 @contextlib.contextmanager

@@ -38,12 +38,9 @@ class RenderTimeout(BaseException):
 
 def render_seconds() -> float:
     """The time limit of one rendering (`MEPTOOL_RENDER_TIMEOUT`, default 30 s)."""
-    import os
+    from meptool.values import env_seconds
 
-    try:
-        return max(0.1, float(os.environ.get("MEPTOOL_RENDER_TIMEOUT", RENDER_SECONDS)))
-    except ValueError:
-        return RENDER_SECONDS
+    return env_seconds("MEPTOOL_RENDER_TIMEOUT", RENDER_SECONDS, low=0.1, high=3600)
 
 
 def _sandbox_class() -> type[Any]:

@@ -21,7 +21,7 @@ REPORTS = "reports"
 STATE = ".meptool"
 SCHEMAS = "schemas"
 INCIDENT_FILE = "incident.yaml"
-ID_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,15})-([0-9]{4})-([0-9]{3,6})$")
+ID_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,15})-([0-9]{4})-([0-9]{3,6})\Z")  # \Z: no "\n" after
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:

@@ -166,8 +166,42 @@ _DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")
 _POINT = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}")
 
 
+class Yaml11Int(int):
+    """A whole number written in a form only YAML 1.1 reads as one (`010`, `0x10`, `1_5`, `1:30`).
+
+    Number fields refuse it with a located message (a person writing `010` meant
+    ten, not eight); text fields see it as a number written unquoted, as before.
+    """
+
+    raw: str
+
+    def __new__(cls, value: int, raw: str) -> Yaml11Int:
+        made = super().__new__(cls, value)
+        made.raw = raw
+        return made
+
+
+class Yaml11Float(float):
+    """A decimal written in a form only YAML 1.1 reads as one (`1_000.5`, `1:30.5`)."""
+
+    raw: str
+
+    def __new__(cls, value: float, raw: str) -> Yaml11Float:
+        made = super().__new__(cls, value)
+        made.raw = raw
+        return made
+
+
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
 def plain_scalar(value: str) -> Any:
-    """The Python value YAML 1.1 gives an unquoted scalar."""
+    """The Python value YAML 1.1 gives an unquoted scalar.
+
+    What YAML 1.1 would read as a number or a time but cannot build (a month 13,
+    an integer of 5,000 digits, `0x_`, an offset of +99 hours) stays text: the
+    field that receives it then says what is wrong, where.
+    """
     if value in _NULL:
         return None
     if value in _BOOL:
@@ -181,7 +215,15 @@ def plain_scalar(value: str) -> Any:
             with contextlib.suppress(ValueError):
                 return _iso_time(value)
         if _INT.match(value) or _FLOAT.match(value) or _TIMESTAMP.match(value):
-            return _construct_implicit(value)
+            try:
+                built = _construct_implicit(value)
+            except (ValueError, OverflowError):
+                return value
+            if isinstance(built, int) and not _PLAIN_INT.fullmatch(value):
+                return Yaml11Int(built, value)
+            if isinstance(built, float) and ("_" in value or ":" in value):
+                return Yaml11Float(built, value)
+            return built
     return value
 
 
@@ -206,7 +248,7 @@ def _construct_implicit(value: str) -> Any:
 
 def describe_plain(raw: str, value: Any) -> str:
     """Explain how YAML read an unquoted scalar, for error messages."""
-    kind = _YAML_KIND.get(type(value))
+    kind = next((k for t, k in _YAML_KIND.items() if isinstance(value, t)), None)
     if kind is None:
         kind = "a date" if value is not None else "nothing (null)"
     return f'YAML reads unquoted {raw} as {kind}; put it in quotes to keep the text: "{raw}"'
@@ -409,7 +451,10 @@ def load_file(path: Any, source: str | None = None) -> Document:
 
 
 def _quote_needed(value: str) -> bool:
-    return value[:1] in {"", " "} or not isinstance(plain_scalar(value), str)
+    if value[:1] in {"", " "} or not isinstance(plain_scalar(value), str):
+        return True
+    # Text YAML 1.1 would try to read as a number or a time (and fail): quoted too.
+    return bool(_INT.match(value) or _FLOAT.match(value) or _TIMESTAMP.match(value))
 
 
 def round_trip() -> YAML:
