@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meptool.errors import ConflictError, InputError, InvalidFile, LockedError
+from meptool.errors import ConflictError, InputError, InvalidFile, LockedError, from_os_error
 from meptool.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
 from meptool.yamlio import MAX_BYTES
 
@@ -108,10 +108,17 @@ def locked(ws: Workspace, name: str) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     folder = ws.state_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(folder / f"{name}.lock"), timeout=lock_timeout())
+    path = folder / f"{name}.lock"
+    timeout = lock_timeout()
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path), timeout=timeout)
         lock.acquire()
+    except OSError as exc:
+        problem = from_os_error(exc, exc.filename or path)
+        raise InputError(
+            f"cannot take the lock {ws.display(path)}: {problem.message}", hint=problem.hint
+        ) from None
     except Timeout:
         raise LockedError(
             f"{name} is locked by another meptool process",
@@ -148,7 +155,10 @@ def atomic_write(path: Path, data: bytes, *, expect: str | None = None, source: 
                 hint="name a regular file",
             )
         mode = st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise from_os_error(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -164,6 +174,10 @@ def atomic_write(path: Path, data: bytes, *, expect: str | None = None, source: 
             os.replace(tmp, target)
         else:
             _replace_checked(tmp, target, expect, source or str(path))
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise from_os_error(exc, path) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

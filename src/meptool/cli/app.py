@@ -35,6 +35,12 @@ class MeptoolGroup(TyperGroup):
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise
+        except OSError as exc:  # read-only, full disk, not a folder, permissions…
+            from meptool.errors import from_os_error
+
+            converted = from_os_error(exc)
+            _report(ctx, converted, cause=exc)
+            raise typer.Exit(converted.exit_code) from None
         except Exception as exc:  # a bug: report it, but never with a secret in it
             import traceback
 
@@ -45,7 +51,7 @@ class MeptoolGroup(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def _report(ctx: Any, exc: Exception) -> None:
+def _report(ctx: Any, exc: Exception, *, cause: BaseException | None = None) -> None:
     from meptool.cli.output import error
     from meptool.secret import redact
 
@@ -53,7 +59,7 @@ def _report(ctx: Any, exc: Exception) -> None:
     if state.debug:
         import traceback
 
-        sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+        sys.stderr.write(redact("".join(traceback.format_exception(cause or exc))))
     error(redact(str(exc)))
 
 
