@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    field_validator,
 )
 
 from meptool.enums import (
@@ -385,6 +386,18 @@ class Incident(Model):
     feedback: list[Feedback] = Field(default_factory=list)
     retro: Retro | None = None
 
+    @field_validator("corrective_plan")
+    @classmethod
+    def _unique_action_ids(cls, actions: list[Action]) -> list[Action]:
+        _unique([a.id for a in actions], "corrective_plan", "id", "action")
+        return actions
+
+    @field_validator("communications")
+    @classmethod
+    def _unique_seqs(cls, comms: list[Communication]) -> list[Communication]:
+        _unique([c.seq for c in comms], "communications", "seq", "update")
+        return comms
+
     def action(self, action_id: str) -> Action | None:
         """The corrective-plan action with that ID."""
         return next((a for a in self.corrective_plan if a.id == action_id), None)
@@ -396,6 +409,18 @@ class Incident(Model):
         if self.timeline:
             times.append(min(e.at for e in self.timeline))
         return min(times) if times else None
+
+
+def _unique(values: list[Any], where: str, key: str, what: str) -> None:
+    """Refuse a value of `key` used twice in the list `where`."""
+    first: dict[Any, int] = {}
+    for i, value in enumerate(values):
+        if value in first:
+            raise ValueError(
+                f"{where}[{i}].{key} {value} is already the {key} of {where}[{first[value]}]; "
+                f"give each {what} its own {key}"
+            )
+        first[value] = i
 
 
 def json_schema(model: type[BaseModel], schema_id: str) -> dict[str, Any]:

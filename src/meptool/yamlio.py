@@ -284,6 +284,8 @@ def load(raw: bytes | str, source: str, *, spans: bool = False) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
+        if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+            what = "a tab; YAML indents with spaces only: replace the tab with spaces"
         raise _fail(source, line, col, f"YAML syntax error: {what}") from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
