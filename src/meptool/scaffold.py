@@ -122,6 +122,7 @@ def init_workspace(
     )
     if not lead:
         text = text.replace("  lead:\n    name: null\n", "  lead: null\n")
+    _check_config(text, {"--client": client, "--project": project, "--lead": lead})
     path.mkdir(parents=True, exist_ok=True)
     (path / INCIDENTS).mkdir(exist_ok=True)
     (path / SCHEMAS).mkdir(exist_ok=True)
@@ -142,6 +143,26 @@ def init_workspace(
         atomic_write(target, content.encode("utf-8"))
         written.append(target)
     return written
+
+
+def _check_config(text: str, flags: dict[str, str | None]) -> None:
+    """The meptool.yaml about to be written must be one every later command accepts."""
+    from meptool.config import Config
+    from meptool.errors import InvalidFile
+    from meptool.validation import validate
+    from meptool.yamlio import load
+
+    try:
+        validate(load(text, CONFIG_NAME), Config)
+    except InvalidFile as exc:
+        first = exc.problems[0]
+        field = first.field.split(".")[0]
+        flag = {"client": "--client", "project": "--project", "team": "--lead"}.get(field)
+        given = f"{flag}: " if flag and flags.get(flag) else ""
+        raise UsageError(
+            f"{given}{first.field}: {first.message}; nothing was written",
+            hint="give a one-line value without control characters",
+        ) from None
 
 
 def schema_text(model: type, kind: str) -> str:

@@ -114,15 +114,15 @@ def locked(ws: Workspace, name: str) -> Iterator[None]:
         folder.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(path), timeout=timeout)
         lock.acquire()
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
+        raise LockedError(
+            f"{name} is locked by another meptool process",
+            hint="wait for it to finish and run the command again",
+        ) from None
     except OSError as exc:
         problem = from_os_error(exc, exc.filename or path)
         raise InputError(
             f"cannot take the lock {ws.display(path)}: {problem.message}", hint=problem.hint
-        ) from None
-    except Timeout:
-        raise LockedError(
-            f"{name} is locked by another meptool process",
-            hint="wait for it to finish and run the command again",
         ) from None
     try:
         yield
@@ -313,7 +313,16 @@ def write_new(ws: Workspace, path: Path, data: dict[str, Any]) -> Incident:
     from meptool.yamledit import render
 
     text = SCHEMA_HEADER + render(plain(data))
-    incident = parse(text, ws.display(path), ws.tz)
+    try:
+        incident = parse(text, ws.display(path), ws.tz)
+    except InvalidFile as exc:
+        # The file was never written: the problem is in the values given, not in a file.
+        details = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
+        raise InputError(
+            f"{ws.display(path)} was not created: the values given would make it invalid:\n"
+            f"{details}",
+            hint="check the values given to the command",
+        ) from None
     atomic_write(path, text.encode("utf-8"))
     return incident
 
@@ -383,14 +392,20 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
         if expected is not None and sha256(raw) != expected.sha256:
             raise _changed(source)
         incident = parse(raw, source, ws.tz)
-        text = raw.decode("utf-8")
+        original = raw.decode("utf-8")
+        # Edits are made on "\n" lines and written back with the file's own line ends
+        # (CRLF from Windows, a lone CR from old Mac editors), never a mix.
+        newline = "\r\n" if "\r\n" in original else ("\r" if "\r" in original else "\n")
+        text = original.replace("\r\n", "\n").replace("\r", "\n")
         editor = Editor(ws, path, incident, text)
         yield editor
         if not editor.changed:
             editor.result = incident
             return
         new_text = edit_text(text, editor.ops, order=tuple(type(incident).model_fields))
-        if new_text == text:
+        if newline != "\n":
+            new_text = new_text.replace("\n", newline)
+        if new_text == original:
             editor.result = incident
             return
         try:

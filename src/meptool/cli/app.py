@@ -24,6 +24,13 @@ class MeptoolGroup(TyperGroup):
         from meptool.errors import MeptoolError
 
         try:
+            _check_encoding(
+                [
+                    *getattr(ctx, "_protected_args", []),
+                    *getattr(ctx, "protected_args", []),
+                    *getattr(ctx, "args", []),
+                ]
+            )
             return super().invoke(ctx)
         except MeptoolError as exc:
             _report(ctx, exc)
@@ -49,6 +56,23 @@ class MeptoolGroup(TyperGroup):
             sys.stderr.write(redact("".join(traceback.format_exception(exc))))
             sys.stderr.write("meptool: internal error (a bug); please report the lines above\n")
             raise typer.Exit(1) from None
+
+
+def _check_encoding(args: list[str]) -> None:
+    """Refuse an argument that is not valid UTF-8 (Python keeps such bytes as surrogates)."""
+    for arg in args:
+        for i, ch in enumerate(arg):
+            if "\udc80" <= ch <= "\udcff":
+                from meptool.errors import UsageError
+                from meptool.safetext import printable
+
+                shown = printable(arg.encode("utf-8", "replace").decode("utf-8"))
+                raise UsageError(
+                    f"the argument {shown!r} is not valid UTF-8 (byte 0x{ord(ch) - 0xDC00:02x} "
+                    f"at character {i + 1}); nothing was written",
+                    hint="set your terminal and shell to UTF-8 (e.g. LANG=fr_FR.UTF-8), "
+                    "then type it again",
+                )
 
 
 def _report(ctx: Any, exc: Exception, *, cause: BaseException | None = None) -> None:
