@@ -254,3 +254,49 @@ def test_a_constant_folded_to_infinity_renders(example: Path, run_in) -> None:
     assert "internal error" not in result.output and "Traceback" not in result.output
     assert result.exit_code == 0, result.output
     assert "Bonjour nan inf" in result.stdout
+
+
+def test_a_template_emitting_100000_lines_is_refused_before_the_checks(
+    example: Path, run_in
+) -> None:
+    """Case 21: the size is checked right after rendering, not after the secret scan."""
+    custom(example, UPDATE, "{% for i in range(100000) %}ligne {{ i }}\n{% endfor %}")
+    result = run_in(example)("update", "draft", ID, "--format", "md")
+    assert result.exit_code == 1, result.output
+    assert "produced 100,000 lines" in result.stderr and "decision-makers.md.j2" in result.stderr
+    assert not (example / "incidents" / ID / "updates").exists()
+
+
+HOSTILE_TEXT = "Voir <img src=x onerror=alert(1)> et [cliquez ici](https://evil.example) `rm -rf`"
+
+
+def _hostile_summary(example: Path) -> None:
+    path = example / "incidents" / ID / "incident.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "  summary: Les clients qui paient"
+    assert old in text
+    line = next(x for x in text.splitlines() if x.startswith(old))
+    path.write_text(text.replace(line, f"  summary: '{HOSTILE_TEXT}'"), encoding="utf-8")
+
+
+def test_html_and_links_in_incident_text_stay_text_in_markdown(example: Path, run_in) -> None:
+    """Case 24: the .md draft shows what was typed; nothing in it is live HTML or a link."""
+    from markdown_it import MarkdownIt
+
+    _hostile_summary(example)
+    run = run_in(example)
+    result = run("update", "draft", ID, "--format", "md,txt")
+    assert result.exit_code == 0, result.output
+    folder = example / "incidents" / ID / "updates"
+    md = next(folder.glob("*.md")).read_text(encoding="utf-8")
+    txt = next(folder.glob("*.txt")).read_text(encoding="utf-8")
+    assert "\\<img" in md and "\\[cliquez ici\\]" in md  # escaped, readable
+    html = MarkdownIt("commonmark").render(md)  # as any Markdown viewer would show it
+    assert "<img" not in html and 'href="https://evil.example"' not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "[cliquez ici]" in html
+    assert "<code>" not in html
+    assert "Voir <img src=x onerror=alert(1)>" in txt.replace("\n", " ")  # plain: as typed
+    retro = run("retro", "report", ID, "--audience", "client", "--output", "-")
+    assert retro.exit_code == 0, retro.output
+    retro_html = MarkdownIt("commonmark").render(retro.stdout)
+    assert "<img" not in retro_html and 'href="https://evil.example"' not in retro_html

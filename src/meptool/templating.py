@@ -10,6 +10,8 @@ here and nowhere else.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +32,30 @@ RENDER_SECONDS = 30.0
 RENDER_MEMORY = 512 << 20  # bytes of address space a rendering may add
 MAX_PRODUCT = 1_000_000  # items or characters a `*` may build
 MAX_EXPONENT_BITS = 4096
+
+
+MAX_LINES = {"updates/": 2_000}  # lines a template may produce, by name prefix
+MAX_LINES_DEFAULT = 200_000
+MAX_CHARS = 20_000_000
+_MD_SPECIAL = re.compile(r"([\\`<>\[\]])")
+_PLAIN = (dict, list, tuple)
+_MARKDOWN: contextvars.ContextVar[bool] = contextvars.ContextVar("markdown", default=False)
+
+
+def md_escape(text: str) -> str:
+    """Text as Markdown that reads as typed: no raw HTML, no link, no code span."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_value(value: Any) -> Any:
+    """A value given to a Markdown template, its plain text escaped (containers copied)."""
+    if type(value) is str:
+        return md_escape(value)
+    if type(value) is dict:
+        return {k: _md_value(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_md_value(v) for v in value)
+    return value
 
 
 class RenderTimeout(BaseException):
@@ -76,6 +102,17 @@ def _sandbox_class() -> type[Any]:
             ):
                 raise SecurityError(f"{left} ** {right} is too large and refused")
             return super().call_binop(context, operator, left, right)
+
+        # In a Markdown template, text read from the data is escaped where it is
+        # read, never the output of a macro (it would be escaped twice). Plain
+        # dicts and lists were escaped with the context; objects are escaped here.
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            value = super().getattr(obj, attribute)
+            return _md_value(value) if _MARKDOWN.get() and type(obj) not in _PLAIN else value
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            value = super().getitem(obj, argument)
+            return _md_value(value) if _MARKDOWN.get() and type(obj) not in _PLAIN else value
 
     return Sandbox
 
@@ -290,9 +327,13 @@ def render(env: Environment, name: str, context: dict[str, Any]) -> str:
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    markdown = name.endswith(".md.j2") and context.get("fmt") != "txt"
+    token = _MARKDOWN.set(markdown)
     try:
         with _bounded():
-            return env.get_template(name).render(context)
+            text = env.get_template(name).render(_md_value(context) if markdown else context)
+        _check_size(name, text)
+        return text
     except RenderTimeout:
         raise InputError(
             f"template {name}: rendering took longer than {render_seconds():g} s and was stopped",
@@ -332,6 +373,20 @@ def render(env: Environment, name: str, context: dict[str, Any]) -> str:
         raise InputError(f"{where}: refused by the template sandbox: {exc}") from None
     except TemplateError as exc:
         raise InputError(f"{_where(exc, name)}: template error: {exc}") from None
+    finally:
+        _MARKDOWN.reset(token)
+
+
+def _check_size(name: str, text: str) -> None:
+    """Refuse a rendering far longer than any document meptool writes (before it is checked)."""
+    limit = next((n for p, n in MAX_LINES.items() if name.startswith(p)), MAX_LINES_DEFAULT)
+    lines = text.count("\n")
+    if lines > limit or len(text) > MAX_CHARS:
+        raise InputError(
+            f"template {name} produced {lines:,} lines ({len(text):,} characters); the limit "
+            f"is {limit:,} lines for it",
+            hint="a loop in a custom template runs away: fix the template",
+        )
 
 
 @contextlib.contextmanager
