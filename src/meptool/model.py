@@ -102,9 +102,12 @@ def _yaml11(value: Any) -> None:
             form = "a number with '_' separators"
         else:
             form = "an octal number (a leading 0)"
+        meant = f"{value:g}"
+        if form.startswith("an octal"):  # `010` was most likely meant as ten
+            meant = raw.lstrip("0") or "0"
         raise ValueError(
             f"YAML 1.1 reads unquoted {raw} as {form}, {value:g}; write the number as plain "
-            f'digits (e.g. {value:g}), or quote it ("{raw}") if it is not a number'
+            f'digits (e.g. {meant}), or quote it ("{raw}") if it is not a number'
         )
 
 
