@@ -134,3 +134,49 @@ def test_note_client_and_internal_together_is_a_usage_error(example: Path, run_i
     ok = run_in(example)("incident", "note", ID, "--text", "Visible", "--client")
     assert ok.exit_code == 0, ok.output
     assert "(client)" in ok.output
+
+
+@pytest.mark.slow
+def test_an_editor_saving_in_a_loop_while_notes_run_loses_no_save(example: Path) -> None:
+    """The measurement of case 5 as a soak test (`-m slow`; the window is rare, the
+    deterministic tests above pin it): an editor saves by rename, again and
+    again, while meptool writes notes. Every hand save must survive (a note may be refused
+    with exit 4, or be overwritten by the editor's own next save — that is the editor's
+    read-modify-write, not meptool's)."""
+    import threading
+    import time
+
+    path = example / INCIDENT
+    stop = threading.Event()
+    saves: list[str] = []
+
+    def editor() -> None:
+        i = 0
+        while not stop.is_set() and i < 5000:
+            marker = f"hand save {i}"
+            _hand_save(path, marker)
+            saves.append(marker)
+            i += 1
+            time.sleep(0.002 + (i % 7) * 0.003)
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    codes = []
+    try:
+        for i in range(int(os.environ.get("MEPTOOL_SOAK_NOTES", "150"))):
+            proc = subprocess.run(
+                [sys.executable, "-m", "meptool", "incident", "note", ID, "--text", f"N{i}"],
+                cwd=example,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert "Traceback" not in proc.stderr, proc.stderr
+            codes.append(proc.returncode)
+    finally:
+        stop.set()
+        thread.join()
+    assert set(codes) <= {0, 4}, codes
+    text = path.read_text(encoding="utf-8")
+    lost = [m for m in saves if f"# {m}\n" not in text]
+    assert not lost, f"{len(lost)} of {len(saves)} hand saves lost: {lost[:5]}"
