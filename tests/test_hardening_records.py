@@ -144,3 +144,15 @@ def test_a_symlink_inside_the_workspace_still_cannot_lead_out(
         assert result.exit_code == 1, result.output
         assert "leads outside the workspace" in result.output
     assert victim.read_text() == "precious\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", WRITERS, ids=WRITER_IDS)
+def test_output_onto_a_device_is_refused_and_the_device_stays(
+    args: list[str], example: Path, run_in
+) -> None:
+    """Case 2 as reported: as root, `-o /dev/full --force` turned the device into a file."""
+    result = run_in(example)(*args, "--output", "/dev/full", "--force")
+    assert result.exit_code == 1, result.output
+    assert "is a device" in result.output
+    assert Path("/dev/full").is_char_device()
