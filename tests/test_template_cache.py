@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from meptool import templating
+from meptool import jinja_cache, templating
 
 ID = "MEP-2026-001"
 
@@ -18,7 +18,7 @@ def test_bytecode_cache_in_the_user_cache_folder(tmp_path: Path) -> None:
     user = tmp_path / "tpl"
     user.mkdir()
     (user / "hello.txt.j2").write_text("{% for n in names %}Bonjour {{ n }}\n{% endfor %}")
-    folder = templating.user_cache_dir()
+    folder = jinja_cache.user_cache_dir()
     assert folder == Path(os.environ["XDG_CACHE_HOME"]) / "meptool" / "jinja"
 
     env = templating.environment(user, cache_dir=folder)
