@@ -65,6 +65,7 @@ def test_sixty_thousand_unknown_keys_give_a_short_report(example: Path, run_in) 
     assert all(len(line) < 400 for line in lines)
     assert sum("allowed keys here" in line for line in lines) == 1
     assert len(result.output) < 20_000
+    assert "60000 problem(s) in 1 of 3 file(s)" in result.stderr
     shown = run("incident", "show", ID)
     assert shown.exit_code == 1 and len(shown.output) < 20_000
 

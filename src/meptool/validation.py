@@ -47,10 +47,26 @@ def problems(doc: Document, model: type[BaseModel], exc: ValidationError) -> lis
                 last.line,
                 last.col + 1,
                 "",
-                f"and {left} more problem(s) not shown; fix these first",
+                f"and {left} {MORE}",
             )
         )
     return out
+
+
+MORE = "more problem(s) not shown; fix these first"
+
+
+def count(found: list[Problem]) -> int:
+    """How many problems `found` stands for, the ones not shown included."""
+    total = 0
+    for p in found:
+        head, _, tail = p.message.partition(" ")
+        rest = tail.partition(" ")
+        if head == "and" and rest[2] == MORE and rest[0].isdigit():
+            total += int(rest[0])
+        else:
+            total += 1
+    return total
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:

@@ -307,8 +307,10 @@ def validate(
         for r in bad:
             for p in r.problems:
                 echo(safe(str(p)))
-        count = sum(len(r.problems) for r in bad)
         if bad:
+            from meptool.validation import count as problem_count
+
+            count = sum(problem_count(r.problems) for r in bad)
             error(f"{count} problem(s) in {len(bad)} of {len(results)} file(s)")
         else:
             info(f"{len(results)} file(s) valid")
