@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meptool import yamlio
+from meptool.files import yamlio
 from meptool.safetext import BIDI, JOINERS, SEPARATORS, ZERO_WIDTH
 from test_fuzz_files import LONG, SHORT
 

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meptool import store
-from meptool.model import Incident
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.model.incident import Incident
 from meptool.safetext import BIDI, JOINERS, ZERO_WIDTH
-from meptool.workspace import Workspace
 
 PARIS = ZoneInfo("Europe/Paris")
 SHORT = settings(

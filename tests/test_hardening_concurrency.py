@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from meptool import store
+from meptool.files import store
 
 ID = "MEP-2026-001"
 INCIDENT = Path("incidents") / ID / "incident.yaml"
@@ -86,7 +86,7 @@ def test_a_note_written_by_another_process_meanwhile_does_not_fail_this_one(
 ) -> None:
     """Case 25, deterministic: another note lands between this note's first read and its lock."""
     from meptool.cli import prompts
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
     real_ask = prompts.ask
 

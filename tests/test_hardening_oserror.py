@@ -114,7 +114,7 @@ def test_a_full_disk_during_the_write_leaves_the_old_file(
     """Without mounts too: the disk fills while the new copy is being synced."""
     import errno
 
-    from meptool import store
+    from meptool.files import store
 
     before = (example / INCIDENT).read_bytes()
 

@@ -147,7 +147,7 @@ def test_schema_outside_any_workspace_overwrites_the_named_file(tmp_path: Path, 
 def test_templates_export_never_writes_through_a_dangling_symlink(
     tmp_path: Path, run_in, outside: Path
 ) -> None:
-    from meptool.templating import template_names
+    from meptool.writing.templating import template_names
 
     first = template_names(None)[0][0]
     folder = tmp_path / "export"

@@ -90,7 +90,7 @@ def test_output_into_a_fifo_is_refused_and_the_fifo_stays(
 
 def test_atomic_write_never_renames_over_a_special_file(tmp_path: Path) -> None:
     from meptool.errors import InputError
-    from meptool.store import atomic_write
+    from meptool.files.store import atomic_write
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

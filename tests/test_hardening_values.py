@@ -308,7 +308,7 @@ def test_a_5000_digit_run_id_is_kept_as_text(example: Path, run_in, monkeypatch)
 def test_an_id_with_a_trailing_newline_is_refused(example: Path, run_in) -> None:
     result = run_in(example)("incident", "show", f"{ID}\n")
     assert result.exit_code == 2, result.output
-    from meptool.workspace import ID_RE
+    from meptool.files.workspace import ID_RE
 
     assert ID_RE.match(f"{ID}\n") is None
 

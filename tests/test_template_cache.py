@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from meptool import jinja_cache, templating
+from meptool.writing import jinja_cache, templating
 
 ID = "MEP-2026-001"
 
