@@ -5,7 +5,9 @@ in the middle of the message), "no-quit" (accepts the message with 250, then han
 up instead of answering QUIT), "bad-starttls" (offers STARTTLS, then refuses it),
 "echo-auth" (refuses AUTH quoting the client's AUTH line back, as some servers do),
 "kill-client" (takes the whole message, then SIGKILLs the process `victim` before
-answering: the client dies with its message delivered, as on a power cut).
+answering: the client dies with its message delivered, as on a power cut),
+"hang-after-data" (stores the message, never answers the final '.'), "drop-after-data"
+(stores it, hangs up without answering), "reject-CODE" (answers the final '.' with CODE).
 """
 
 from __future__ import annotations
@@ -84,6 +86,16 @@ class FakeSmtp:
                     if part == b".\r\n":
                         break
                 self.received.append(data)
+                if self.mode == "hang-after-data":
+                    while not self._stop.is_set() and conn.recv(1024):
+                        pass  # stored, and no answer until the client gives up
+                    return
+                if self.mode == "drop-after-data":
+                    return  # stored, then hung up without a word
+                if self.mode.startswith("reject-"):
+                    code = self.mode.removeprefix("reject-")
+                    say(f"{code} message rejected by policy")
+                    continue
                 if self.mode == "kill-client" and self.victim:
                     victim, self.victim = self.victim, None  # once: a pid is reused
                     os.kill(victim, signal.SIGKILL)

@@ -129,6 +129,7 @@ def test_display_names_with_address_syntax_stay_names(example: Path, run_in) -> 
 
 UNICODE = {
     "rtl": "\u202eRTL\u202c עברית العربية",
+    "rtl-letters": "עברית العربية",
     "combining": "Zoe\u0301 Ñu\u0303n\u0303ez",
     "emoji": "😀🔥 👩\u200d👩\u200d👧",
     "cjk": "支付失败 決済 결제",
@@ -214,8 +215,10 @@ def _nothing_sent(example: Path) -> None:
     "mode,starttls,expected",
     [
         ("silent", False, "timed out"),
-        ("drop-data", False, "nothing was sent"),
         ("bad-starttls", True, "nothing was sent"),
+        ("reject-554", False, "nothing was sent"),
+        ("reject-451", False, "nothing was sent"),
+        ("reject-421", False, "nothing was sent"),
     ],
 )
 def test_failing_servers_give_a_clear_message_and_mark_nothing_sent(
@@ -276,10 +279,57 @@ def test_a_send_killed_after_the_message_left_is_not_sent_twice_by_accident(
     assert not interrupted_note(Workspace(example), ID, 1).exists()  # the note is gone
 
 
+@pytest.mark.parametrize(
+    "code,hint",
+    [("554", "permanent refusal"), ("451", "temporary failure"), ("421", "busy")],
+)
+def test_an_smtp_refusal_after_data_has_a_hint(
+    code: str, hint: str, example: Path, run_in, fake
+) -> None:
+    server = fake(f"reject-{code}")
+    _smtp(example, server.port, timeout=2)
+    result = _approved(example, run_in)("update", "send", ID, "--yes")
+    assert result.exit_code == 1, result.output
+    assert f"refused the message: {code} message rejected by policy" in result.stderr
+    assert "hint:" in result.stderr and hint in result.stderr, result.stderr
+    assert "(554, b" not in result.stderr
+
+
+@pytest.mark.parametrize("mode", ["hang-after-data", "drop-after-data", "drop-data"])
+def test_a_failure_after_the_data_left_keeps_the_note_and_needs_resend(
+    mode: str, example: Path, run_in, fake
+) -> None:
+    """Case 4: a server with the whole message that times out or hangs up may have sent it.
+
+    ("drop-data" hangs up mid-message, but the client cannot tell: its whole message
+    had left, so it may have been sent too.)"""
+    server = fake(mode)
+    _smtp(example, server.port, timeout=1)
+    run = _approved(example, run_in)
+    result = run("update", "send", ID, "--yes")
+    assert result.exit_code == 1, result.output
+    assert "may have been sent" in result.stderr, result.stderr
+    assert "nothing was sent" not in result.stderr
+    assert "--seq 1 --resend" in result.stderr and "Traceback" not in result.output
+    assert interrupted_note(Workspace(example), ID, 1).exists()
+    _nothing_sent(example)
+    again = run("update", "send", ID, "--yes")
+    assert again.exit_code == 1, again.output
+    assert "may already have reached" in again.stderr
+    received = len(server.received)
+    server.mode = "normal"
+    assert len(server.received) == received  # no second copy without --resend
+    resent = run("update", "send", ID, "--yes", "--resend")
+    assert resent.exit_code == 0, resent.output
+    (comm,) = comms(example)
+    assert comm.status.value == "sent"
+    assert not interrupted_note(Workspace(example), ID, 1).exists()
+
+
 def test_a_refused_message_leaves_no_note_of_an_interrupted_send(
     example: Path, run_in, fake
 ) -> None:
-    server = fake("drop-data")
+    server = fake("reject-554")
     _smtp(example, server.port, timeout=1)
     run = _approved(example, run_in)
     assert run("update", "send", ID, "--yes").exit_code == 1

@@ -184,3 +184,119 @@ def test_the_render_time_limit_gives_back_an_outer_alarm(tmp_path: Path) -> None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# --- issue 18: case 7 (templates outside), case 12 (recursion, folded constants) --------
+
+
+def test_a_template_symlinked_outside_templates_dir_is_refused(
+    example: Path, run_in, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ssh-key-material-do-not-send\n")
+    custom(example, UPDATE, "placeholder\n")
+    path = example / "my-templates" / UPDATE
+    path.unlink()
+    path.symlink_to(secret)
+    result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
+    assert result.exit_code == 1, result.output
+    assert "leads outside" in result.stderr
+    assert "ssh-key-material" not in result.output
+    assert not (example / "incidents" / ID / "updates").exists()
+
+
+def test_a_symlink_inside_templates_dir_to_its_own_file_is_fine(example: Path, run_in) -> None:
+    custom(example, "shared/body.md.j2", "Bonjour,\n\n{{ incident.title }}\n")
+    path = example / "my-templates" / UPDATE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(Path("..", "..", "shared", "body.md.j2"))
+    result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
+    assert result.exit_code == 0, result.output
+    assert "Paiement refusé" in result.stdout
+
+
+def test_a_templates_dir_symlinked_out_of_the_workspace_is_refused(
+    example: Path, run_in, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    (outside / "updates" / "fr").mkdir(parents=True)
+    (outside / UPDATE).write_text("texte d'ailleurs\n")
+    (example / "my-templates").symlink_to(outside)
+    config = example / "meptool.yaml"
+    config.write_text(config.read_text() + "templates_dir: my-templates\n")
+    result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
+    assert result.exit_code == 1, result.output
+    assert "leads outside the workspace" in result.stderr
+    assert "texte d'ailleurs" not in result.output
+
+
+@pytest.mark.parametrize(
+    "payload,expected",
+    [
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "calls itself"),
+        ("{% include 'updates/fr/decision-makers.md.j2' %}", "calls itself"),
+    ],
+    ids=["recursive-macro", "self-include"],
+)
+def test_recursion_in_a_template_is_one_message(
+    payload: str, expected: str, example: Path, run_in
+) -> None:
+    custom(example, UPDATE, payload + "\n")
+    result = run_in(example)("update", "draft", ID, "--format", "md")
+    assert result.exit_code == 1, result.output
+    assert expected in result.stderr and "decision-makers.md.j2" in result.stderr
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_a_constant_folded_to_infinity_renders(example: Path, run_in) -> None:
+    custom(example, UPDATE, "Bonjour {{ ('1e400')|float * 0 }} {{ ('1e400')|float }}\n")
+    result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert "Bonjour nan inf" in result.stdout
+
+
+def test_a_template_emitting_100000_lines_is_refused_before_the_checks(
+    example: Path, run_in
+) -> None:
+    """Case 21: the size is checked right after rendering, not after the secret scan."""
+    custom(example, UPDATE, "{% for i in range(100000) %}ligne {{ i }}\n{% endfor %}")
+    result = run_in(example)("update", "draft", ID, "--format", "md")
+    assert result.exit_code == 1, result.output
+    assert "produced 100,000 lines" in result.stderr and "decision-makers.md.j2" in result.stderr
+    assert not (example / "incidents" / ID / "updates").exists()
+
+
+HOSTILE_TEXT = "Voir <img src=x onerror=alert(1)> et [cliquez ici](https://evil.example) `rm -rf`"
+
+
+def _hostile_summary(example: Path) -> None:
+    path = example / "incidents" / ID / "incident.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "  summary: Les clients qui paient"
+    assert old in text
+    line = next(x for x in text.splitlines() if x.startswith(old))
+    path.write_text(text.replace(line, f"  summary: '{HOSTILE_TEXT}'"), encoding="utf-8")
+
+
+def test_html_and_links_in_incident_text_stay_text_in_markdown(example: Path, run_in) -> None:
+    """Case 24: the .md draft shows what was typed; nothing in it is live HTML or a link."""
+    from markdown_it import MarkdownIt
+
+    _hostile_summary(example)
+    run = run_in(example)
+    result = run("update", "draft", ID, "--format", "md,txt")
+    assert result.exit_code == 0, result.output
+    folder = example / "incidents" / ID / "updates"
+    md = next(folder.glob("*.md")).read_text(encoding="utf-8")
+    txt = next(folder.glob("*.txt")).read_text(encoding="utf-8")
+    assert "\\<img" in md and "\\[cliquez ici\\]" in md  # escaped, readable
+    html = MarkdownIt("commonmark").render(md)  # as any Markdown viewer would show it
+    assert "<img" not in html and 'href="https://evil.example"' not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "[cliquez ici]" in html
+    assert "<code>" not in html
+    assert "Voir <img src=x onerror=alert(1)>" in txt.replace("\n", " ")  # plain: as typed
+    retro = run("retro", "report", ID, "--audience", "client", "--output", "-")
+    assert retro.exit_code == 0, retro.output
+    retro_html = MarkdownIt("commonmark").render(retro.stdout)
+    assert "<img" not in retro_html and 'href="https://evil.example"' not in retro_html

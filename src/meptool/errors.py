@@ -29,6 +29,10 @@ class InputError(MeptoolError):
     exit_code = 1
 
 
+class MaybeSent(InputError):
+    """The mail server had the whole message when the conversation failed: it may be sent."""
+
+
 class UsageError(MeptoolError):
     """The command line is wrong: a missing flag, a bad value, a bad combination."""
 
@@ -67,6 +71,39 @@ class Interrupted(MeptoolError):
     """Ctrl-C: the user stopped; nothing half-done was saved."""
 
     exit_code = 130
+
+
+_OS_HINTS = {
+    "EROFS": "the file system is read-only: run meptool where it can write (or remount it)",
+    "ENOSPC": "the disk is full: free some space and run the command again",
+    "EDQUOT": "your disk quota is used up: free some space and run the command again",
+    "EACCES": "check the permissions of that path (ls -ld), or run meptool as its owner",
+    "EPERM": "the path may be immutable or owned by someone else: check it with ls -ld (lsattr)",
+    "ENOTDIR": "a part of that path is a file where meptool needs a folder: move the file away",
+    "EISDIR": "that path is a folder where meptool needs a file: move it away or name a file",
+    "EEXIST": "a file is already there where meptool needs a folder (or the other way "
+    "round): move it away or choose another path",
+    "EBUSY": "that path is busy (a mount point?): choose another path",
+    "ENAMETOOLONG": "the path is too long: choose a shorter one",
+    "ELOOP": "symlinks there point at each other: fix or remove them",
+    "ENOENT": "a folder on that path does not exist: create it, or check the path",
+}
+
+
+def from_os_error(exc: OSError, path: object = None) -> InputError:
+    """One message for an OSError a user can cause: what, which path, and what to do."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    where = path if path is not None else exc.filename
+    what = exc.strerror or str(exc)
+    message = f"{where}: {what}" if where is not None else what
+    if exc.filename2 is not None and path is None:
+        message += f" (and {exc.filename2})"
+    hint = _OS_HINTS.get(name, "check that path, then run the command again")
+    if name in ("ENOSPC", "EDQUOT", "EROFS"):
+        hint += "; the file meptool was writing is unchanged"
+    return InputError(message, hint=hint)
 
 
 @dataclass(frozen=True, order=True)

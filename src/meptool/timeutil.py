@@ -7,19 +7,23 @@ import os
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+MAX_DURATION_DAYS = 3650
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
 
 
 def parse_duration(text: str) -> dt.timedelta:
     """'2h', '30m', '1d', '1h30m' as a timedelta; ValueError when malformed."""
-    match = _DURATION.match(text)
+    match = _DURATION.match(text) if len(text) <= 40 else None
     if not text.strip() or not match or not any(match.groups()):
-        raise ValueError(f"'{text}' is not a duration; write it like 2h, 30m, 1d or 1h30m")
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(f"'{shown}' is not a duration; write it like 2h, 30m, 1d or 1h30m")
     days, hours, minutes = (int(g) if g else 0 for g in match.groups())
-    delta = dt.timedelta(days=days, hours=hours, minutes=minutes)
-    if delta <= dt.timedelta(0):
+    total = (days * 24 + hours) * 60 + minutes
+    if total <= 0:
         raise ValueError(f"'{text}' must be longer than zero")
-    return delta
+    if total > MAX_DURATION_DAYS * 24 * 60:
+        raise ValueError(f"'{text}' is longer than {MAX_DURATION_DAYS} days; write a shorter one")
+    return dt.timedelta(minutes=total)
 
 
 def format_duration(delta: dt.timedelta) -> str:
@@ -37,7 +41,8 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone; ValueError with a hint when unknown."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a name that is a folder of the tz database (`Europe`), or unreadable
         raise ValueError(f"'{name}' is not an IANA time zone, e.g. Europe/Paris") from None
 
 
@@ -48,7 +53,19 @@ def now(tz: dt.tzinfo) -> dt.datetime:
     """
     frozen = os.environ.get("MEPTOOL_NOW")
     if frozen:
-        value = dt.datetime.fromisoformat(frozen)
+        from meptool.errors import UsageError
+
+        try:
+            value = dt.datetime.fromisoformat(frozen.strip())
+        except ValueError:
+            value = None
+        if value is None or not 1970 <= value.year <= 2100:
+            shown = frozen if len(frozen) <= 40 else frozen[:37] + "..."
+            raise UsageError(
+                f"MEPTOOL_NOW={shown!r} is not a date and time between 1970 and 2100",
+                hint="write it as ISO 8601, e.g. MEPTOOL_NOW=2026-11-20T18:40:00+01:00, "
+                "or unset it to use the real clock",
+            )
         if value.tzinfo is None:
             value = value.replace(tzinfo=tz)
         return value.astimezone(tz)

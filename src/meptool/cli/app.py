@@ -52,6 +52,13 @@ class MeptoolGroup(SuggestingGroup):
         from meptool.errors import MeptoolError
 
         try:
+            _check_encoding(
+                [
+                    *getattr(ctx, "_protected_args", []),
+                    *getattr(ctx, "protected_args", []),
+                    *getattr(ctx, "args", []),
+                ]
+            )
             return super().invoke(ctx)
         except MeptoolError as exc:
             _report(ctx, exc)
@@ -63,6 +70,12 @@ class MeptoolGroup(SuggestingGroup):
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise
+        except OSError as exc:  # read-only, full disk, not a folder, permissions…
+            from meptool.errors import from_os_error
+
+            converted = from_os_error(exc)
+            _report(ctx, converted, cause=exc)
+            raise typer.Exit(converted.exit_code) from None
         except Exception as exc:  # a bug: report it, but never with a secret in it
             import traceback
 
@@ -73,7 +86,24 @@ class MeptoolGroup(SuggestingGroup):
             raise typer.Exit(1) from None
 
 
-def _report(ctx: Any, exc: Exception) -> None:
+def _check_encoding(args: list[str]) -> None:
+    """Refuse an argument that is not valid UTF-8 (Python keeps such bytes as surrogates)."""
+    for arg in args:
+        for i, ch in enumerate(arg):
+            if "\udc80" <= ch <= "\udcff":
+                from meptool.errors import UsageError
+                from meptool.safetext import printable
+
+                shown = printable(arg.encode("utf-8", "replace").decode("utf-8"))
+                raise UsageError(
+                    f"the argument {shown!r} is not valid UTF-8 (byte 0x{ord(ch) - 0xDC00:02x} "
+                    f"at character {i + 1}); nothing was written",
+                    hint="set your terminal and shell to UTF-8 (e.g. LANG=fr_FR.UTF-8), "
+                    "then type it again",
+                )
+
+
+def _report(ctx: Any, exc: Exception, *, cause: BaseException | None = None) -> None:
     from meptool.cli.output import error
     from meptool.secret import redact
 
@@ -81,7 +111,7 @@ def _report(ctx: Any, exc: Exception) -> None:
     if state.debug:
         import traceback
 
-        sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+        sys.stderr.write(redact("".join(traceback.format_exception(cause or exc))))
     error(redact(str(exc)))
 
 

@@ -48,13 +48,13 @@ def _convert(annotation: Any, info: Any, value: Any, ctx: Any) -> Any:
     if annotation is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and _INT.fullmatch(value):
+        if isinstance(value, str) and len(value) <= 40 and _INT.fullmatch(value):
             return int(value)
         raise _Fallback
     if annotation is float:
         if isinstance(value, float):
             return value
-        if isinstance(value, str) and _FLOAT.fullmatch(value):
+        if isinstance(value, str) and len(value) <= 40 and _FLOAT.fullmatch(value):
             return float(value)
         raise _Fallback
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):

@@ -380,10 +380,11 @@ def validate(
         for r in bad:
             for p in r.problems:
                 echo(safe(str(p)))
-        count = sum(len(r.problems) for r in bad)
         if bad:
+            from meptool.files.validation import count as problem_count
             from meptool.labels import count as counted
 
+            count = sum(problem_count(r.problems) for r in bad)
             error(
                 f"{counted(count, 'problem', 'problems', 'en')} in {len(bad)} of "
                 f"{counted(len(results), 'file', 'files', 'en')}"

@@ -1,4 +1,9 @@
-"""Printing: data on stdout, diagnostics on stderr; Rich on a terminal, plain when piped."""
+"""Printing: data on stdout, diagnostics on stderr; Rich on a terminal, plain when piped.
+
+Whatever a file or a command line put in the text, nothing printed here can
+drive the terminal: control, bidi and zero-width characters are shown as
+escapes (`meptool.safetext.printable`), and JSON holds them as `\\uXXXX`.
+"""
 
 from __future__ import annotations
 
@@ -58,19 +63,25 @@ def is_tty() -> bool:
 
 def echo(text: str = "") -> None:
     """Plain text on stdout."""
-    sys.stdout.write(text + "\n")
+    from meptool.safetext import printable
+
+    sys.stdout.write(printable(text) + "\n")
 
 
 def info(text: str) -> None:
     """A diagnostic on stderr (Rich markup allowed)."""
-    err_console().print(text)
+    from meptool.safetext import printable
+
+    err_console().print(printable(text))
 
 
 def error(message: str) -> None:
     """An error message on stderr."""
     from rich.markup import escape
 
-    lines = message.splitlines() or [""]
+    from meptool.safetext import printable
+
+    lines = printable(message).splitlines() or [""]
     err_console().print(f"[bold red]error:[/] {escape(lines[0])}")
     for line in lines[1:]:
         err_console().print(escape(line))
@@ -78,7 +89,15 @@ def error(message: str) -> None:
 
 def print_json(data: Any) -> None:
     """Machine-readable output on stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
+
+
+def json_text(data: Any) -> str:
+    """JSON of `data`, UTF-8 kept, but every character `printable` escapes as `\\uXXXX`."""
+    from meptool.safetext import PRINT_SUSPECT
+
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return PRINT_SUSPECT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def table(
@@ -89,6 +108,9 @@ def table(
     title: str | None = None,
 ) -> None:
     """A table: Rich on a terminal, aligned plain text when piped."""
+    from meptool.safetext import printable
+
+    rows = [[printable(cell) for cell in row] for row in rows]
     if is_tty():
         from rich.table import Table
 

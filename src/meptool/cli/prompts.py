@@ -313,6 +313,8 @@ def time_parser(tz: dt.tzinfo, now: dt.datetime) -> Callable[[str], dt.datetime]
             raise ValueError(
                 f"'{text}' is not a date and time; write e.g. 2026-11-20 18:40, 18:40 or now"
             ) from None
+        if not 1970 <= value.year <= 2100:
+            raise ValueError(f"'{text}' is outside the years 1970-2100; check the year")
         if value.tzinfo is None:
             value = value.replace(tzinfo=tz)
         return value.replace(microsecond=0)

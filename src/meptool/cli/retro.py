@@ -67,7 +67,7 @@ def report(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Overwrite an existing --output file outside the workspace."),
+        typer.Option("--force", help="No longer needed: a named --output is overwritten."),
     ] = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
@@ -114,6 +114,7 @@ def _write(
     from meptool.errors import InputError
     from meptool.files.outputs import own_path, user_output
     from meptool.files.store import atomic_write
+    from meptool.incident.reading import logged_files
 
     path = target or default
     if path.is_dir():
@@ -121,7 +122,7 @@ def _write(
     if target is None:
         own_path(ws.root, path, ws.display(path))
     else:
-        user_output(ws.root, path, force=force)
+        user_output(ws.root, path, logged=lambda: logged_files(ws))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text.encode("utf-8"))

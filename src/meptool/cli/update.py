@@ -78,7 +78,7 @@ def draft_cmd(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Overwrite an existing --output file outside the workspace."),
+        typer.Option("--force", help="No longer needed: a named --output is overwritten."),
     ] = False,
     json_: JsonOpt = False,
     workspace: WorkspaceOpt = None,

@@ -13,7 +13,9 @@ def escape(text: str) -> str:
     """Text with Rich markup escaped (Rich is imported only when something is rendered)."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    from meptool.safetext import printable
+
+    return rich_escape(printable(text))
 
 
 # One scheme everywhere (terminal, retrospective, portfolio): critical red, major orange,

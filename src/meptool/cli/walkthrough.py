@@ -88,13 +88,12 @@ def note(
         typer.Option(help="When (ISO 8601, HH:MM or now; default now).", show_default=False),
     ] = None,
     client: Annotated[
-        bool | None,
-        typer.Option(
-            "--client/--internal",
-            help="May the client read it? (default: internal).",
-            show_default=False,
-        ),
-    ] = None,
+        bool, typer.Option("--client", help="The client may read it.", show_default=False)
+    ] = False,
+    internal: Annotated[
+        bool,
+        typer.Option("--internal", help="Only our team reads it (default).", show_default=False),
+    ] = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
@@ -105,19 +104,26 @@ def note(
     from meptool.cli.output import info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import note_steps
+    from meptool.errors import UsageError
     from meptool.files.store import edit, read
     from meptool.incident.lifecycle import add_note
 
+    if client and internal:
+        raise UsageError(
+            "--client and --internal contradict each other", hint="give only one of them"
+        )
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
-    _, snap = read(ws, incident_id)
-    visibility = None if client is None else ("client" if client else "internal")
+    read(ws, incident_id)  # a missing or broken incident is said before any question
+    visibility = "client" if client else ("internal" if internal else None)
     answers = ask(
         note_steps(ws),
         {"text": text, "at": at, "visibility": visibility},
         interactive=interactive(state),
     )
-    with edit(ws, incident_id, expected=snap) as ed:
+    # A note only appends: it is based on no earlier read, so it waits its turn for
+    # the lock (bounded by MEPTOOL_LOCK_TIMEOUT) instead of failing on a newer file.
+    with edit(ws, incident_id) as ed:
         add_note(ed, answers["text"], at=answers["at"], visibility=answers["visibility"])
     info(f"Noted in {incident_id} ({answers['visibility'].value}).")
     _next("note", ed.result)

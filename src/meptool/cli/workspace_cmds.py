@@ -255,7 +255,7 @@ def schema(
         bool, typer.Option("--config", help="Schema of meptool.yaml instead of incident files.")
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing file outside the workspace.")
+        bool, typer.Option("--force", help="No longer needed: a named --output is overwritten.")
     ] = False,
 ) -> None:
     """Print the JSON Schema (2020-12) of the incident file, for editors and CI.
@@ -275,12 +275,13 @@ def schema(
     from meptool.files.outputs import user_output
     from meptool.files.store import atomic_write
     from meptool.files.workspace import find_root
+    from meptool.incident.reading import workspace_logged
 
     try:
         root: Path | None = find_root(None)
     except WorkspaceNotFound:
         root = None  # the schema is useful outside a workspace too
-    target = user_output(root, Path(output), force=force)
+    target = user_output(root, Path(output), logged=lambda: workspace_logged(root))
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, text.encode("utf-8"))
     info(f"wrote {target}")

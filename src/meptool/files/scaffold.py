@@ -237,8 +237,29 @@ def _valid(text: str, path: Path) -> None:
     try:
         validate(load(text, str(path)), Config)
     except InvalidFile as exc:
-        details = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
-        raise UsageError(f"{path} was not written: {details}") from None
+        first = exc.problems[0]
+        flag = _FLAGS.get(first.field) or _FLAGS.get(first.field.split(".")[0], "")
+        raise UsageError(
+            f"{flag + ': ' if flag else ''}{first.field}: {first.message}; nothing was written",
+            hint=f"{path} would not be read back: give a one-line value without control characters",
+        ) from None
+
+
+# The flag of `meptool init` that sets a field of meptool.yaml, for messages.
+_FLAGS = {
+    "client": "--client",
+    "project": "--project",
+    "team.lead.name": "--lead",
+    "team.lead.title": "--lead-title",
+    "team.lead.email": "--lead-email",
+    "team.lead.phone": "--lead-phone",
+    "team": "--lead",
+    "agency": "--agency",
+    "mail_domain": "--mail-domain",
+    "prefix": "--prefix",
+    "timezone": "--timezone",
+    "language": "--lang",
+}
 
 
 def complete_workspace(ws: Workspace, setup: Setup) -> list[str]:

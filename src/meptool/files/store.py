@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meptool.errors import ConflictError, InputError, InvalidFile, LockedError
+from meptool.errors import ConflictError, InputError, InvalidFile, LockedError, from_os_error
 from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
 from meptool.files.yamldoc import MAX_BYTES
 
@@ -91,10 +91,9 @@ def _defaults(ws: Workspace, incident: Incident) -> Incident:
 
 def lock_timeout() -> float:
     """Seconds to wait for a lock (`MEPTOOL_LOCK_TIMEOUT`, default 10)."""
-    try:
-        return float(os.environ.get("MEPTOOL_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
+    from meptool.values import env_seconds
+
+    return env_seconds("MEPTOOL_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT, low=0, high=3600)
 
 
 @contextlib.contextmanager
@@ -103,14 +102,21 @@ def locked(ws: Workspace, name: str) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     folder = ws.state_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(folder / f"{name}.lock"), timeout=lock_timeout())
+    path = folder / f"{name}.lock"
+    timeout = lock_timeout()
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path), timeout=timeout)
         lock.acquire()
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
         raise LockedError(
             f"{name} is locked by another meptool process",
             hint="wait for it to finish and run the command again",
+        ) from None
+    except OSError as exc:
+        problem = from_os_error(exc, exc.filename or path)
+        raise InputError(
+            f"cannot take the lock {ws.display(path)}: {problem.message}", hint=problem.hint
         ) from None
     try:
         yield
@@ -118,18 +124,35 @@ def locked(ws: Workspace, name: str) -> Iterator[None]:
         lock.release()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, expect: str | None = None, source: str = "") -> None:
     """Replace `path` with `data` so that readers see the old or the new file, never a mix.
 
     A symlink stays a symlink (its target is replaced); permissions are kept.
+    With `expect` (the SHA-256 of the bytes the change is based on), the file is
+    replaced only if it still holds them (see `_replace_checked`); otherwise
+    ConflictError, and whatever is on disk stays.
     """
+    import stat
+
     target = path.resolve() if path.is_symlink() else path
     folder = target.parent
     try:
-        mode: int | None = target.stat().st_mode & 0o7777
+        st_mode = target.stat().st_mode
     except FileNotFoundError:
         mode = None
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    else:
+        if not stat.S_ISREG(st_mode):
+            # A rename over a device, a FIFO or a folder would replace it: never.
+            what = "a folder" if stat.S_ISDIR(st_mode) else "not a regular file"
+            raise InputError(
+                f"{path} is {what}; meptool replaces only regular files",
+                hint="name a regular file",
+            )
+        mode = st_mode & 0o7777
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise from_os_error(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -141,7 +164,14 @@ def atomic_write(path: Path, data: bytes) -> None:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+        if expect is None:
+            os.replace(tmp, target)
+        else:
+            _replace_checked(tmp, target, expect, source or str(path))
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise from_os_error(exc, path) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -151,6 +181,53 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(a: str | Path, b: str | Path) -> bool:
+    """Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`); False when unsupported."""
+    import ctypes
+    import errno
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    rc = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _replace_checked(tmp: str, target: Path, expect: str, source: str) -> None:
+    """Rename `tmp` over `target` only if `target` still holds the bytes hashed as `expect`.
+
+    An editor saving by rename does not take meptool's lock, so the check is made
+    after the new file is written and synced, right before the rename, and — where
+    the kernel can swap two names atomically — once more on the file the swap took
+    out: if an editor saved in that instant, the swap is undone and its save stays.
+    """
+    if sha256(read_bytes(target)) != expect:
+        raise _changed(source)
+    if not _exchange(tmp, target):
+        os.replace(tmp, target)
+        return
+    try:
+        replaced = read_bytes(Path(tmp))
+    except BaseException:
+        _exchange(tmp, target)
+        raise
+    if sha256(replaced) != expect:
+        _exchange(tmp, target)  # put the editor's save back; ours is dropped
+        raise _changed(source)
+    os.unlink(tmp)
 
 
 def plain(value: Any) -> Any:
@@ -230,7 +307,16 @@ def write_new(ws: Workspace, path: Path, data: dict[str, Any]) -> Incident:
     from meptool.files.yamledit import render
 
     text = SCHEMA_HEADER + render(plain(data))
-    incident = parse(text, ws.display(path), ws.tz)
+    try:
+        incident = parse(text, ws.display(path), ws.tz)
+    except InvalidFile as exc:
+        # The file was never written: the problem is in the values given, not in a file.
+        details = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
+        raise InputError(
+            f"{ws.display(path)} was not created: the values given would make it invalid:\n"
+            f"{details}",
+            hint="check the values given to the command",
+        ) from None
     atomic_write(path, text.encode("utf-8"))
     return incident
 
@@ -310,14 +396,20 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
         if expected is not None and sha256(raw) != expected.sha256:
             raise _changed(source)
         incident = _defaults(ws, parse(raw, source, ws.tz))
-        text = raw.decode("utf-8")
+        original = raw.decode("utf-8")
+        # Edits are made on "\n" lines and written back with the file's own line ends
+        # (CRLF from Windows, a lone CR from old Mac editors), never a mix.
+        newline = "\r\n" if "\r\n" in original else ("\r" if "\r" in original else "\n")
+        text = original.replace("\r\n", "\n").replace("\r", "\n")
         editor = Editor(ws, path, incident, text)
         yield editor
         if not editor.changed:
             editor.result = incident
             return
         new_text = edit_text(text, editor.ops, order=tuple(type(incident).model_fields))
-        if new_text == text:
+        if newline != "\n":
+            new_text = new_text.replace("\n", newline)
+        if new_text == original:
             editor.result = incident
             return
         try:
@@ -328,9 +420,7 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
                 f"{source} was not changed: the change would make it invalid:\n{details}",
                 hint="check the values given to the command",
             ) from None
-        if sha256(read_bytes(path)) != sha256(raw):
-            raise _changed(source)
-        atomic_write(path, new_text.encode("utf-8"))
+        atomic_write(path, new_text.encode("utf-8"), expect=sha256(raw), source=source)
 
 
 def _changed(source: str) -> ConflictError:

@@ -23,14 +23,50 @@ def validate(doc: Document, model: type[M], context: dict[str, Any] | None = Non
         raise InvalidFile(problems(doc, model, exc)) from None
 
 
+MAX_PROBLEMS = 50
+
+
 def problems(doc: Document, model: type[BaseModel], exc: ValidationError) -> list[Problem]:
-    """One located problem per validation error."""
+    """One located problem per validation error: the first MAX_PROBLEMS, then a count."""
     found: dict[tuple[Any, ...], Problem] = {}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    listed: set[tuple[str | int, ...]] = set()  # where the allowed keys were already listed
+    for err in errors:
+        if len(found) >= MAX_PROBLEMS:
+            break
         loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
-        prob = _one(doc, model, loc, err)
+        prob = _one(doc, model, loc, err, listed)
         found.setdefault((prob.line, prob.col, prob.field), prob)
-    return list(found.values())
+    out = list(found.values())
+    left = exc.error_count() - len(out)
+    if len(out) >= MAX_PROBLEMS and left > 0:
+        last = max(out)
+        out.append(
+            Problem(
+                doc.source,
+                last.line,
+                last.col + 1,
+                "",
+                f"and {left} {MORE}",
+            )
+        )
+    return out
+
+
+MORE = "more problem(s) not shown; fix these first"
+
+
+def count(found: list[Problem]) -> int:
+    """How many problems `found` stands for, the ones not shown included."""
+    total = 0
+    for p in found:
+        head, _, tail = p.message.partition(" ")
+        rest = tail.partition(" ")
+        if head == "and" and rest[2] == MORE and rest[0].isdigit():
+            total += int(rest[0])
+        else:
+            total += 1
+    return total
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
@@ -40,19 +76,31 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _one(doc: Document, model: type[BaseModel], loc: tuple[str | int, ...], err: Any) -> Problem:
+def _one(
+    doc: Document,
+    model: type[BaseModel],
+    loc: tuple[str | int, ...],
+    err: Any,
+    listed: set[tuple[str | int, ...]] | None = None,
+) -> Problem:
     kind = err["type"]
     name = _dotted(loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _fields_at(model, loc[:-1])
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = (
-            f"; did you mean '{close[0]}'?"
-            if close
-            else (f"; allowed keys here: {', '.join(allowed)}" if allowed else "")
-        )
-        return problem(doc.source, doc.mark(loc, key=True), name, f"unknown key '{key}'{hint}")
+        close = difflib.get_close_matches(key[:100], allowed, n=1, cutoff=0.6)
+        parent = loc[:-1]
+        seen = listed is not None and parent in listed
+        if close:
+            hint = f"; did you mean '{close[0]}'?"
+        elif allowed and not seen:
+            hint = f"; allowed keys here: {', '.join(allowed)}"
+            if listed is not None:
+                listed.add(parent)
+        else:
+            hint = " (see the allowed keys above)" if allowed else ""
+        shown = key if len(key) <= 60 else key[:57] + "..."
+        return problem(doc.source, doc.mark(loc, key=True), name, f"unknown key '{shown}'{hint}")
     if kind == "missing":
         parent = loc[:-1]
         mark = doc.mark(parent)
@@ -61,7 +109,24 @@ def _one(doc: Document, model: type[BaseModel], loc: tuple[str | int, ...], err:
         return problem(doc.source, mark, name, f"required key '{loc[-1]}' is missing")
     mark = doc.mark(loc)
     if loc in doc.plain and kind in {"string_type", "str_type"}:
+        if doc.plain[loc].strip() in {"", "~", "null", "Null", "NULL"}:
+            return problem(doc.source, mark, name, "is empty; write a value, or remove the key")
         return problem(doc.source, mark, name, describe_plain(doc.plain[loc], err["input"]))
+    if kind in {"string_type", "model_type", "value_error"} and err["input"] is None:
+        return problem(doc.source, mark, name, "is empty; write a value, or remove the key")
+    if kind == "string_pattern_mismatch" and loc and str(loc[-1]) in _FORMS:
+        given = str(err["input"])
+        shown = given if len(given) <= 60 else given[:57] + "..."
+        return problem(doc.source, mark, name, f"'{shown}' is not {_FORMS[str(loc[-1])]}")
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+        example = _EXAMPLES.get(field_name, "key: value")
+        return problem(
+            doc.source,
+            mark,
+            name,
+            f"expected a mapping of keys to values (e.g. {example}), got {_kind(err['input'])}",
+        )
     if kind == "enum":
         expected = err.get("ctx", {}).get("expected", "")
         given = err["input"]
@@ -91,6 +156,23 @@ def _one(doc: Document, model: type[BaseModel], loc: tuple[str | int, ...], err:
     else:
         msg = msg[0].lower() + msg[1:]
     return problem(doc.source, mark, name, msg)
+
+
+# What a field with a pattern holds, for messages (never the raw regular expression).
+_FORMS = {
+    "email": "an e-mail address (like claire.martin@maison-dupont.example)",
+    "from": "an e-mail address (like julie.leroy@agence.example)",
+    "mail_domain": "a domain name (like agence.example)",
+    "password_env": "an environment variable name (letters, digits and _, like SMTP_PASSWORD)",
+    "prefix": "an ID prefix (letters and digits, starting with a letter, like MEP)",
+    "sha256": "a SHA-256 (64 hexadecimal digits); let meptool write it",
+    "approved_sha256": "a SHA-256 (64 hexadecimal digits); let meptool write it",
+}
+_EXAMPLES = {
+    "lead": "{name: Julie Leroy, email: julie.leroy@agence.example}",
+    "contacts": "{name: Claire Martin, email: claire.martin@maison-dupont.example}",
+    "client": "{name: Maison Dupont, contacts: [...]}",
+}
 
 
 def _kind(value: Any) -> str:

@@ -24,7 +24,7 @@ REPORTS = "reports"
 STATE = ".meptool"
 SCHEMAS = "schemas"
 INCIDENT_FILE = "incident.yaml"
-ID_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,15})-([0-9]{4})-([0-9]{3,6})$")
+ID_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,15})-([0-9]{4})-([0-9]{3,6})\Z")  # \Z: no "\n" after
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
@@ -86,11 +86,6 @@ class Workspace:
     def state_dir(self) -> Path:
         """Git-ignored folder for locks and caches."""
         return self.root / STATE
-
-    @property
-    def jinja_cache_dir(self) -> Path:
-        """Compiled templates: pass as `templating.environment(..., cache_dir=...)`."""
-        return self.state_dir / "jinja"
 
     @property
     def templates_dir(self) -> Path | None:

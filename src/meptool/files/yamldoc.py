@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from meptool.errors import InvalidFile, Problem
+from meptool.model.numbers import Yaml11Float, Yaml11Int
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -152,8 +153,16 @@ _DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")
 _POINT = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}")
 
 
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
 def plain_scalar(value: str) -> Any:
-    """The Python value YAML 1.1 gives an unquoted scalar."""
+    """The Python value YAML 1.1 gives an unquoted scalar.
+
+    What YAML 1.1 would read as a number or a time but cannot build (a month 13,
+    an integer of 5,000 digits, `0x_`, an offset of +99 hours) stays text: the
+    field that receives it then says what is wrong, where.
+    """
     if value in _NULL:
         return None
     if value in _BOOL:
@@ -167,7 +176,15 @@ def plain_scalar(value: str) -> Any:
             with contextlib.suppress(ValueError):
                 return _iso_time(value)
         if _INT.match(value) or _FLOAT.match(value) or _TIMESTAMP.match(value):
-            return _construct_implicit(value)
+            try:
+                built = _construct_implicit(value)
+            except (ValueError, OverflowError):
+                return value
+            if isinstance(built, int) and not _PLAIN_INT.fullmatch(value):
+                return Yaml11Int(built, value)
+            if isinstance(built, float) and ("_" in value or ":" in value):
+                return Yaml11Float(built, value)
+            return built
     return value
 
 
@@ -190,9 +207,14 @@ def _construct_implicit(value: str) -> Any:
     return constructor.construct_yaml_timestamp(node)
 
 
+def yaml11_like(value: str) -> bool:
+    """Whether YAML 1.1 would try to read this text as a number or a time."""
+    return bool(_INT.match(value) or _FLOAT.match(value) or _TIMESTAMP.match(value))
+
+
 def describe_plain(raw: str, value: Any) -> str:
     """Explain how YAML read an unquoted scalar, for error messages."""
-    kind = _YAML_KIND.get(type(value))
+    kind = next((k for t, k in _YAML_KIND.items() if isinstance(value, t)), None)
     if kind is None:
         kind = "a date" if value is not None else "nothing (null)"
     return f'YAML reads unquoted {raw} as {kind}; put it in quotes to keep the text: "{raw}"'

@@ -288,6 +288,13 @@ class TextEdit:
             line_end = len(self.text) if line_end == -1 else line_end
             rest = self.text[end:line_end]
             end = line_end
+            if span.kind != "scalar" and not span.flow:
+                # a block list or mapping starts on the next line: a comment on the
+                # key's own line (`whys:  # the five whys`) stays there
+                key_line_end = self.text.find("\n", colon)
+                head = self.text[colon + 1 : key_line_end] if key_line_end != -1 else ""
+                if head.strip().startswith("#"):
+                    rest = head.rstrip() + (f" {rest.strip()}" if rest.strip() else "")
         self._replace(colon + 1, end, rest + "\n" + "\n".join(lines))
 
     def append(self, path: Path_, item: Any) -> None:

@@ -34,6 +34,7 @@ from meptool.files.yamldoc import (
     fail,
     plain_scalar,
     position,
+    yaml11_like,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ def load(raw: bytes | str, source: str, *, spans: bool = False) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
+        if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+            what = "a tab; YAML indents with spaces only: replace the tab with spaces"
         raise fail(source, line, col, f"YAML syntax error: {what}") from None
     except yaml.reader.ReaderError as exc:
         line, col = position(text, exc.position)
@@ -237,7 +240,10 @@ def load_file(path: Any, source: str | None = None) -> Document:
 
 
 def _quote_needed(value: str) -> bool:
-    return value[:1] in {"", " "} or not isinstance(plain_scalar(value), str)
+    if value[:1] in {"", " "} or not isinstance(plain_scalar(value), str):
+        return True
+    # Text YAML 1.1 would try to read as a number or a time (and fail): quoted too.
+    return yaml11_like(value)
 
 
 def round_trip() -> YAML:

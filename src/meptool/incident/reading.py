@@ -78,3 +78,30 @@ def facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
 def problems(ws: Workspace) -> Iterator[tuple[Path, list[Problem]]]:
     """Every located problem of every incident file (what `incident validate` reports)."""
     return cache.validation(ws, derive)
+
+
+# --- what an --output may never overwrite -----------------------------------------
+
+
+def logged_files(ws: Workspace) -> list[Path]:
+    """Every file the workspace's readable incidents logged in `communications`."""
+    out: list[Path] = []
+    for _, incident in iter_incidents(ws):
+        if isinstance(incident, InvalidFile):
+            continue
+        for comm in incident.communications:
+            out.extend(ws.root / name for name in comm.files)
+    return out
+
+
+def workspace_logged(root: Path | None) -> list[Path]:
+    """`logged_files` of the workspace at `root`; none when it cannot be read."""
+    from meptool.errors import MeptoolError
+    from meptool.files.workspace import Workspace
+
+    if root is None:
+        return []
+    try:
+        return logged_files(Workspace.find(str(root)))
+    except MeptoolError:
+        return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -233,6 +234,15 @@ def validate_files(ws: Workspace | None, paths: list[Path]) -> list[FileResult]:
         results = [_config_result(ws)]
         results += [FileResult(ws.display(p), found) for p, found in cached_problems(ws)]
         return results
+    from meptool.errors import NotFoundError
+
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise NotFoundError(
+            f"{missing[0]}: no such file"
+            + (f" (and {len(missing) - 1} more)" if missing[1:] else ""),
+            hint="check the path; without a path, validate checks the whole workspace",
+        )
     owners: dict[Path, Workspace | None] = {}
     return [validate_file(_owner(p, owners) or ws, p) for p in paths]
 

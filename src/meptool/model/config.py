@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from meptool.model.enums import Language, Severity
-from meptool.model.incident import Client, Email, Flag, Lead, Line, Model, Text
+from meptool.model.incident import Client, Email, Flag, Lead, Line, Model, Text, whole_number
 from meptool.timeutil import parse_duration, zone
 
 DEFAULT_CADENCE = {Severity.CRITICAL: "2h", Severity.MAJOR: "4h", Severity.MINOR: "1d"}
@@ -44,7 +44,7 @@ class Smtp(Model):
     """How `update send` reaches the mail server. The password is never in the file."""
 
     host: Line
-    port: Annotated[int, Field(strict=True, ge=1, le=65535)] = 587
+    port: Annotated[int, BeforeValidator(whole_number), Field(strict=True, ge=1, le=65535)] = 587
     starttls: Flag = True
     ssl: Flag = False
     username: Line | None = None
@@ -52,7 +52,7 @@ class Smtp(Model):
         None
     )
     from_: Email | None = Field(default=None, alias="from")
-    timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
+    timeout: Annotated[float, BeforeValidator(whole_number), Field(gt=0, le=600)] = 30.0
 
 
 class Config(Model):

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -40,6 +41,7 @@ from meptool.model.enums import (
     Via,
     Visibility,
 )
+from meptool.safetext import SUSPECT, SUSPECT_LINE, describe
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9]{0,15}-[0-9]{4}-[0-9]{3,6}$"
@@ -69,6 +71,8 @@ def _to_datetime(value: Any, info: ValidationInfo) -> dt.datetime:
         raise ValueError(f"{value} has no time of day; add one, e.g. {value}T09:00")
     if not isinstance(value, dt.datetime):
         raise ValueError("expected a date and time, e.g. 2026-11-20T18:40:00+01:00")
+    if not 1970 <= value.year <= 2100:
+        check_year(value)
     if value.tzinfo is None or value.utcoffset() is None:
         return value.replace(tzinfo=_tz(info))
     return value
@@ -79,24 +83,105 @@ def _to_date(value: Any) -> dt.date:
         raise ValueError(f"expected a date without time, e.g. {value.date().isoformat()}")
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            value = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
     if isinstance(value, dt.date):
+        check_year(value)
         return value
     raise ValueError("expected a date, written YYYY-MM-DD")
 
 
+def _yaml11(value: Any) -> None:
+    """Refuse a number YAML 1.1 read from a form a person rarely means (`010` is 8)."""
+    if type(value) in _PLAIN_TYPES:
+        return
+    from meptool.model.numbers import Yaml11Float, Yaml11Int
+
+    if isinstance(value, Yaml11Int | Yaml11Float):
+        raw = value.raw
+        if ":" in raw:
+            form = "a sexagesimal (base 60) number"
+        elif "x" in raw.lower():
+            form = "a hexadecimal number"
+        elif "b" in raw.lower():
+            form = "a binary number"
+        elif "_" in raw:
+            form = "a number with '_' separators"
+        else:
+            form = "an octal number (a leading 0)"
+        meant = f"{value:g}"
+        if form.startswith("an octal"):  # `010` was most likely meant as ten
+            meant = raw.lstrip("0") or "0"
+        raise ValueError(
+            f"YAML 1.1 reads unquoted {raw} as {form}, {value:g}; write the number as plain "
+            f'digits (e.g. {meant}), or quote it ("{raw}") if it is not a number'
+        )
+
+
 def _to_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    _yaml11(value)
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise ValueError(f"'{shown}' is not a number meptool reads; write it like 1.5 or 12")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("expected a number, e.g. 1.5")
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("expected a number, e.g. 1.5")
     if value < 0:
         raise ValueError("must not be negative")
+    if value > NUMBER_MAX:
+        raise ValueError(f"must be at most {NUMBER_MAX:,}")
     return float(value)
 
 
-Text = Annotated[str, Field(strict=True), StringConstraints(max_length=20_000)]
-Name = Annotated[str, Field(strict=True), StringConstraints(min_length=1, max_length=300)]
+def whole_number(value: Any) -> Any:
+    """A number as written, refused when only YAML 1.1 reads it as one."""
+    _yaml11(value)
+    return value
+
+
+_PLAIN_TYPES = frozenset({int, float, bool, str, type(None)})
+NUMBER_MAX = 100_000
+YEARS = (1970, 2100)
+
+
+def check_year(value: dt.date) -> None:
+    """Refuse a date or time outside 1970-2100 (ValueError): beyond, arithmetic overflows."""
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years {YEARS[0]}-{YEARS[1]} meptool accepts; "
+            "check the year"
+        )
+
+
+def _safe_text(value: str) -> str:
+    if SUSPECT.search(value):
+        problem = describe(value, multiline=True)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def _safe_line(value: str) -> str:
+    if SUSPECT_LINE.search(value):
+        problem = describe(value, multiline=False)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+Text = Annotated[
+    str, Field(strict=True), StringConstraints(max_length=20_000), AfterValidator(_safe_text)
+]
+"""Free text: several lines and tabs, but no control, bidi or zero-width character."""
+Name = Annotated[
+    str,
+    Field(strict=True),
+    StringConstraints(min_length=1, max_length=300),
+    AfterValidator(_safe_line),
+]
+"""A name or a short line: no line break, tab, control, bidi or zero-width character."""
 Time = Annotated[dt.datetime, BeforeValidator(_to_datetime)]
 Day = Annotated[dt.date, BeforeValidator(_to_date)]
 Number = Annotated[float, BeforeValidator(_to_number)]
@@ -107,13 +192,7 @@ Email = Annotated[
 ]
 
 
-def _no_control(value: str) -> str:
-    if "\n" in value or "\r" in value or "\x00" in value:
-        raise ValueError("must be on one line")
-    return value
-
-
-Line = Annotated[Name, AfterValidator(_no_control)]
+Line = Name
 
 _YES_NO = {"oui": True, "non": False}
 
@@ -212,16 +291,22 @@ def _to_localized(value: Any) -> Localized:
     raise ValueError("expected a text, or one text per language: {fr: …, en: …}")
 
 
+def _safe_localized(value: Localized) -> Localized:
+    for text in [str(value), *value.translations.values()]:
+        _safe_text(text)
+    return value
+
+
 def _one_line_localized(value: Localized) -> Localized:
     for text in [str(value), *value.translations.values()]:
-        _no_control(text)
+        _safe_line(text)
         if not text or len(text) > 300:
             raise ValueError("must be one line of 1 to 300 characters")
     return value
 
 
-LText = Localized
-"""A client-facing free text: a string or `{fr: …, en: …}`."""
+LText = Annotated[Localized, AfterValidator(_safe_localized)]
+"""A client-facing free text: a string or `{fr: …, en: …}` (no control characters)."""
 LLine = Annotated[Localized, AfterValidator(_one_line_localized)]
 
 
@@ -415,7 +500,7 @@ class CheckOverride(Model):
 class Communication(Model):
     """One client update: drafted, approved, sent."""
 
-    seq: Annotated[int, Field(strict=True, ge=1)]
+    seq: Annotated[int, BeforeValidator(whole_number), Field(strict=True, ge=1, le=100_000)]
     at: Time
     audience: Audience
     language: Language
@@ -447,7 +532,7 @@ class Feedback(Model):
 
     at: Time
     by: Line | None = None
-    csat: Annotated[int, Field(strict=True, ge=1, le=5)]
+    csat: Annotated[int, BeforeValidator(whole_number), Field(strict=True, ge=1, le=5)]
     comment: Text | None = None
 
 
@@ -542,6 +627,18 @@ class Incident(Model):
             prime(self, self.language.value)
         return self
 
+    @field_validator("corrective_plan")
+    @classmethod
+    def _unique_action_ids(cls, actions: list[Action]) -> list[Action]:
+        _unique([a.id for a in actions], "corrective_plan", "id", "action")
+        return actions
+
+    @field_validator("communications")
+    @classmethod
+    def _unique_seqs(cls, comms: list[Communication]) -> list[Communication]:
+        _unique([c.seq for c in comms], "communications", "seq", "update")
+        return comms
+
     def action(self, action_id: str) -> Action | None:
         """The corrective-plan action with that ID."""
         return next((a for a in self.corrective_plan if a.id == action_id), None)
@@ -562,6 +659,18 @@ class Incident(Model):
         if self.timeline:
             times.append(min(e.at for e in self.timeline))
         return min(times) if times else None
+
+
+def _unique(values: list[Any], where: str, key: str, what: str) -> None:
+    """Refuse a value of `key` used twice in the list `where`."""
+    first: dict[Any, int] = {}
+    for i, value in enumerate(values):
+        if value in first:
+            raise ValueError(
+                f"{where}[{i}].{key} {value} is already the {key} of {where}[{first[value]}]; "
+                f"give each {what} its own {key}"
+            )
+        first[value] = i
 
 
 def json_schema(model: type[BaseModel], schema_id: str) -> dict[str, Any]:

@@ -372,6 +372,7 @@ def _targets(
     force: bool,
 ) -> list[Path]:
     from meptool.files.outputs import own_path, user_output
+    from meptool.incident.reading import logged_files
 
     names = [file_name(seq, audience, language, f) for f in formats]
     if output is None:
@@ -379,7 +380,7 @@ def _targets(
         return [own_path(ws.root, folder / n, ws.display(folder / n)) for n in names]
     target = Path(output)
     paths = [target] if len(formats) == 1 and not target.is_dir() else [target / n for n in names]
-    return [user_output(ws.root, p, force=force) for p in paths]
+    return [user_output(ws.root, p, logged=lambda: logged_files(ws)) for p in paths]
 
 
 # --- finding a communication ----------------------------------------------------

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any, NoReturn
 
-from meptool.errors import InputError
+from meptool.errors import InputError, MaybeSent
 
 POLICY = email.policy.SMTP
 
@@ -185,19 +186,18 @@ class Delivery:
 def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) -> Delivery:
     """Hand the message to the SMTP server; InputError with a clear message on failure."""
     import smtplib  # here: drafting and checking never load the network stack
-    import socket
     import ssl
 
     where = f"{settings.host}:{settings.port}"
     context = ssl.create_default_context()
+    client: Any = None
     try:
-        client: smtplib.SMTP
         if settings.ssl:
-            client = smtplib.SMTP_SSL(
+            client = _tracking(smtplib.SMTP_SSL)(
                 settings.host, settings.port, timeout=settings.timeout, context=context
             )
         else:
-            client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            client = _tracking(smtplib.SMTP)(settings.host, settings.port, timeout=settings.timeout)
         try:
             if settings.starttls and not settings.ssl:
                 client.ehlo()
@@ -218,22 +218,105 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
                 client.quit()
         finally:
             client.close()
-    except smtplib.SMTPRecipientsRefused as exc:
+    except InputError:
+        raise
+    except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
+        if client is not None and client.data_left and isinstance(exc, smtplib.SMTPDataError):
+            # The server answered the message itself: a refusal, so nothing was sent.
+            raise InputError(
+                f"the mail server {where} refused the message: {_reply(exc)}; nothing was sent",
+                hint=_code_hint(exc.smtp_code),
+            ) from None
+        _refused(exc, where, settings)
+    except Exception as exc:
+        if client is not None and client.data_left:
+            raise MaybeSent(
+                f"the mail server {where} received the whole message, then "
+                f"{_failure(exc, settings)}: the message may have been sent"
+            ) from None
+        _unreachable(exc, where, settings)
+    delivery = Delivery(refused={a: _reply(r) for a, r in refused.items()})
+    delivery.accepted = [a for a in to if a not in refused]
+    return delivery
+
+
+def _tracking(base: type[Any]) -> type[Any]:
+    """`base` (SMTP or SMTP_SSL) noting when the message's final '.' has left (`data_left`)."""
+
+    class Tracking(base):  # type: ignore[misc]
+        data_left = False
+        _in_data = False
+
+        def data(self, msg: Any) -> Any:
+            self._in_data = True
+            try:
+                return super().data(msg)
+            finally:
+                self._in_data = False
+
+        def send(self, s: Any) -> None:
+            if self._in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+                # From here on the server may hold the message: its answer may be lost.
+                self.data_left = True
+            super().send(s)
+
+    return Tracking
+
+
+def _failure(exc: BaseException, settings: SmtpSettings) -> str:
+    import smtplib
+
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+        return f"gave no answer within {settings.timeout:g} s"
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):
+        return "closed the connection without answering"
+    return f"the connection failed ({exc})"
+
+
+def _code_hint(code: int) -> str:
+    """What to do about an SMTP reply code."""
+    if code == 421:
+        return "the server is busy or shutting down: try again in a few minutes"
+    if 400 <= code < 500:
+        return f"{code} is a temporary failure at the server: try again later"
+    if code in (550, 553, 554):
+        return (
+            f"{code} is a permanent refusal (often a spam or policy filter): check the "
+            "server's log or ask its administrator, then send again"
+        )
+    return "check the server's log or ask its administrator"
+
+
+def _refused(exc: Exception, where: str, settings: SmtpSettings) -> NoReturn:
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
         detail = "; ".join(f"{a}: {_reply(r)}" for a, r in exc.recipients.items())
         raise InputError(
             f"the mail server {where} refused every recipient ({detail}); nothing was sent"
         ) from None
-    except smtplib.SMTPAuthenticationError as exc:
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
         raise InputError(
             f"the mail server {where} refused the login of {settings.username}: {_reply(exc)}",
             hint="check smtp.username and the password in the variable named by smtp.password_env",
         ) from None
-    except smtplib.SMTPSenderRefused as exc:
+    if isinstance(exc, smtplib.SMTPSenderRefused):
         raise InputError(
             f"the mail server {where} refused the sender {exc.sender}: {_reply(exc)}",
             hint="check smtp.from in meptool.yaml",
         ) from None
-    except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
+    assert isinstance(exc, smtplib.SMTPResponseException)
+    raise InputError(
+        f"mail server {where}: {_reply(exc)}; nothing was sent", hint=_code_hint(exc.smtp_code)
+    ) from None
+
+
+def _unreachable(exc: Exception, where: str, settings: SmtpSettings) -> NoReturn:
+    import smtplib
+    import socket
+    import ssl
+
+    if isinstance(exc, TimeoutError | smtplib.SMTPServerDisconnected):
         if isinstance(exc, TimeoutError) or "timed out" in str(exc):
             raise InputError(
                 f"the mail server {where} timed out: no answer within {settings.timeout:g} s; "
@@ -244,17 +327,15 @@ def send(settings: SmtpSettings, msg: EmailMessage, sender: str, to: list[str]) 
             f"the mail server {where} closed the connection ({exc}); nothing was sent",
             hint="run 'meptool update send' again; if it keeps failing, check the server's logs",
         ) from None
-    except smtplib.SMTPException as exc:
-        raise InputError(f"mail server {where}: {exc}; nothing was sent") from None
-    except (socket.gaierror, ConnectionError, ssl.SSLError, OSError) as exc:
+    if isinstance(exc, socket.gaierror | ConnectionError | ssl.SSLError | OSError):
         raise InputError(
             f"could not reach the mail server {where}: {exc}; nothing was sent",
             hint="check smtp.host and smtp.port in meptool.yaml and your network, "
             "then run 'meptool update send' again",
         ) from None
-    delivery = Delivery(refused={a: _reply(r) for a, r in refused.items()})
-    delivery.accepted = [a for a in to if a not in refused]
-    return delivery
+    if isinstance(exc, smtplib.SMTPException):
+        raise InputError(f"mail server {where}: {exc}; nothing was sent") from None
+    raise exc
 
 
 def _reply(value: object) -> str:

@@ -31,7 +31,7 @@ class Rendered:
 
 
 def environment(ws: Workspace) -> Environment:
-    """The template environment for this workspace (bytecode cached in `.meptool/jinja`)."""
+    """The template environment for this workspace (bytecode cached in the user's cache folder)."""
     from meptool.writing.templating import for_workspace
 
     return for_workspace(ws)

@@ -7,8 +7,9 @@ accepted the message for at least one recipient.
 Nor is an update sent twice by accident: before talking to the server, `deliver`
 leaves a note in `.meptool/sending/`, removed once the result is recorded (or
 the server refused the message). A note still there means a send stopped —
-killed, or the file could not be written — after the message may have reached
-the client; `prepare` then refuses until someone checks and passes `resend`.
+killed, the file could not be written, or the server timed out or hung up after
+it had the whole message — after the message may have reached the client;
+`prepare` then refuses until someone checks and passes `resend`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from meptool.errors import InputError
+from meptool.errors import InputError, MaybeSent
 from meptool.files.store import Snapshot
 from meptool.files.workspace import Workspace
 from meptool.model.enums import CommStatus, EntryKind
@@ -212,6 +213,13 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
         _write_note(note, {"at": now.isoformat(), "to": ", ".join(preview.recipients)})
         try:
             delivery = mail.send(settings, message, preview.sender, preview.recipients)
+        except MaybeSent as exc:  # the server had it all: keep the note, say so
+            raise MaybeSent(
+                f"{exc.message}; {incident.id} still shows update {comm.seq} as not sent",
+                hint="ask a recipient or check the mail server's log; if it did not arrive, "
+                f"send it again with: meptool update send {incident.id} --seq {comm.seq} "
+                "--resend",
+            ) from None
         except InputError:  # the server did not take it: nothing to fear next time
             note.unlink(missing_ok=True)
             raise

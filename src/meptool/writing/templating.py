@@ -10,6 +10,8 @@ here and nowhere else.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,18 +34,39 @@ MAX_PRODUCT = 1_000_000  # items or characters a `*` may build
 MAX_EXPONENT_BITS = 4096
 
 
+MAX_LINES = {"updates/": 2_000}  # lines a template may produce, by name prefix
+MAX_LINES_DEFAULT = 200_000
+MAX_CHARS = 20_000_000
+_MD_SPECIAL = re.compile(r"([\\`<>\[\]])")
+_PLAIN = (dict, list, tuple)
+_MARKDOWN: contextvars.ContextVar[bool] = contextvars.ContextVar("markdown", default=False)
+
+
+def md_escape(text: str) -> str:
+    """Text as Markdown that reads as typed: no raw HTML, no link, no code span."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_value(value: Any) -> Any:
+    """A value given to a Markdown template, its plain text escaped (containers copied)."""
+    if type(value) is str:
+        return md_escape(value)
+    if type(value) is dict:
+        return {k: _md_value(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_md_value(v) for v in value)
+    return value
+
+
 class RenderTimeout(BaseException):
     """Raised by the alarm: a BaseException so that no `except Exception` in Jinja keeps it."""
 
 
 def render_seconds() -> float:
     """The time limit of one rendering (`MEPTOOL_RENDER_TIMEOUT`, default 30 s)."""
-    import os
+    from meptool.values import env_seconds
 
-    try:
-        return max(0.1, float(os.environ.get("MEPTOOL_RENDER_TIMEOUT", RENDER_SECONDS)))
-    except ValueError:
-        return RENDER_SECONDS
+    return env_seconds("MEPTOOL_RENDER_TIMEOUT", RENDER_SECONDS, low=0.1, high=3600)
 
 
 def _sandbox_class() -> type[Any]:
@@ -79,6 +102,17 @@ def _sandbox_class() -> type[Any]:
             ):
                 raise SecurityError(f"{left} ** {right} is too large and refused")
             return super().call_binop(context, operator, left, right)
+
+        # In a Markdown template, text read from the data is escaped where it is
+        # read, never the output of a macro (it would be escaped twice). Plain
+        # dicts and lists were escaped with the context; objects are escaped here.
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            value = super().getattr(obj, attribute)
+            return _md_value(value) if _MARKDOWN.get() and type(obj) not in _PLAIN else value
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            value = super().getitem(obj, argument)
+            return _md_value(value) if _MARKDOWN.get() and type(obj) not in _PLAIN else value
 
     return Sandbox
 
@@ -119,7 +153,6 @@ def environment(
     """A sandboxed, strict, autoescaping environment over user and package templates."""
     from jinja2 import (
         ChoiceLoader,
-        FileSystemBytecodeCache,
         FileSystemLoader,
         StrictUndefined,
         select_autoescape,
@@ -133,15 +166,11 @@ def environment(
                 hint="fix templates_dir in meptool.yaml, or export the defaults there with "
                 "'meptool templates export'",
             )
-        loaders.append(FileSystemLoader(str(user_dir), followlinks=False))
+        loaders.append(_confined_loader(user_dir))
     loaders.append(FileSystemLoader(str(package_templates())))
-    cache = None
-    if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            cache = FileSystemBytecodeCache(str(cache_dir))
-        except OSError:
-            cache = None
+    from meptool.writing.jinja_cache import bytecode_cache
+
+    cache = bytecode_cache(cache_dir) if cache_dir is not None else None
     env: Environment = _sandbox_class()(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
@@ -153,6 +182,9 @@ def environment(
         lstrip_blocks=True,
         bytecode_cache=cache,
         auto_reload=True,
+        # Jinja's optimizer folds constants into the compiled code as their repr:
+        # `'1e400'|float` became the name `inf`, a NameError at render time.
+        optimized=False,
     )
     from meptool.writing.filters import default_filters
 
@@ -162,12 +194,49 @@ def environment(
     return env
 
 
+def _confined_loader(root: Path) -> Any:
+    """A loader of `root` that refuses a template whose file, symlinks followed, is outside it.
+
+    A workspace is shared: a symlink committed in its templates_dir must not turn
+    a file elsewhere on the machine into the text of a client draft.
+    """
+    from jinja2 import FileSystemLoader
+    from jinja2.loaders import split_template_path
+
+    base = root.resolve()
+
+    class ConfinedLoader(FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            candidate = root.joinpath(*split_template_path(template))
+            if candidate.exists() and not candidate.resolve().is_relative_to(base):
+                raise InputError(
+                    f"template {template} in templates_dir {root} leads outside it "
+                    f"(to {candidate.resolve()}); nothing was rendered",
+                    hint="a symlink points out of templates_dir: replace it with the file itself",
+                )
+            return super().get_source(environment, template)
+
+    return ConfinedLoader(str(root), followlinks=False)
+
+
 def for_workspace(
     ws: Workspace, *, filters: dict[str, Callable[..., Any]] | None = None
 ) -> Environment:
     """The environment of a workspace: its `templates_dir` over the shipped templates,
-    compiled templates cached in `.meptool/jinja`."""
-    return environment(ws.templates_dir, cache_dir=ws.jinja_cache_dir, filters=filters)
+    compiled templates cached in the user's cache folder (never in the workspace)."""
+    from meptool.files.outputs import is_inside, lexically_inside
+
+    user = ws.templates_dir
+    written = ws.root / Path(ws.config.templates_dir or ".").expanduser()
+    if user is not None and lexically_inside(ws.root, written) and not is_inside(ws.root, user):
+        raise InputError(
+            f"templates_dir {ws.config.templates_dir} leads outside the workspace (to {user})",
+            hint="a symlink points out of the workspace: make templates_dir a real folder, or "
+            "name the outside folder in meptool.yaml itself",
+        )
+    from meptool.writing.jinja_cache import user_cache_dir
+
+    return environment(user, cache_dir=user_cache_dir(), filters=filters)
 
 
 def render(env: Environment, name: str, context: dict[str, Any]) -> str:
@@ -175,14 +244,25 @@ def render(env: Environment, name: str, context: dict[str, Any]) -> str:
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    markdown = name.endswith(".md.j2") and context.get("fmt") != "txt"
+    token = _MARKDOWN.set(markdown)
     try:
         with _bounded():
-            return env.get_template(name).render(context)
+            text = env.get_template(name).render(_md_value(context) if markdown else context)
+        _check_size(name, text)
+        return text
     except RenderTimeout:
         raise InputError(
             f"template {name}: rendering took longer than {render_seconds():g} s and was stopped",
             hint="a loop or a filter in a custom template runs away; fix the template "
             "(or raise MEPTOOL_RENDER_TIMEOUT)",
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"template {name}: a macro or an include calls itself without end; rendering "
+            "was stopped",
+            hint="fix the recursion in the custom template (a macro calling itself, a "
+            "template including itself)",
         ) from None
     except MemoryError:
         raise InputError(
@@ -210,6 +290,20 @@ def render(env: Environment, name: str, context: dict[str, Any]) -> str:
         raise InputError(f"{where}: refused by the template sandbox: {exc}") from None
     except TemplateError as exc:
         raise InputError(f"{_where(exc, name)}: template error: {exc}") from None
+    finally:
+        _MARKDOWN.reset(token)
+
+
+def _check_size(name: str, text: str) -> None:
+    """Refuse a rendering far longer than any document meptool writes (before it is checked)."""
+    limit = next((n for p, n in MAX_LINES.items() if name.startswith(p)), MAX_LINES_DEFAULT)
+    lines = text.count("\n")
+    if lines > limit or len(text) > MAX_CHARS:
+        raise InputError(
+            f"template {name} produced {lines:,} lines ({len(text):,} characters); the limit "
+            f"is {limit:,} lines for it",
+            hint="a loop in a custom template runs away: fix the template",
+        )
 
 
 @contextlib.contextmanager

@@ -1,0 +1,158 @@
+"""Issue 18 cases 1-2 and issue 17 point 8: an explicit --output overwrites the file the
+user named, never meptool's own records, a special file or a folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ID = "MEP-2026-001"
+WRITERS = [
+    ["update", "draft", ID, "--format", "md"],
+    ["retro", "report", ID],
+    ["retro", "report", "--all"],
+    ["schema"],
+]
+WRITER_IDS = ["update-draft", "retro-report", "retro-all", "schema"]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".meptool" not in p.relative_to(root).parts
+    }
+
+
+@pytest.mark.parametrize("args", WRITERS, ids=WRITER_IDS)
+@pytest.mark.parametrize(
+    "victim",
+    [f"incidents/{ID}/incident.yaml", "meptool.yaml", ".meptool/notes.txt"],
+    ids=["incident.yaml", "meptool.yaml", "state"],
+)
+def test_output_never_replaces_a_record(args: list[str], victim: str, example: Path, run_in):
+    target = example / victim
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        target.write_text("meptool state\n")
+    before = _files(example)
+    state_before = target.read_bytes()
+    for force in ([], ["--force"]):
+        result = run_in(example)(*args, "--output", victim, *force)
+        assert result.exit_code == 1, result.output
+        assert "nothing was written" in result.output
+        assert "Traceback" not in result.output
+    assert target.read_bytes() == state_before
+    assert _files(example) == before
+
+
+def test_output_never_replaces_a_logged_update(example: Path, run_in) -> None:
+    run = run_in(example)
+    drafted = run("update", "draft", ID, "--format", "eml,md")
+    assert drafted.exit_code == 0, drafted.output
+    logged = sorted((example / "incidents" / ID / "updates").glob("*.eml"))[-1]
+    sent = logged.read_bytes()
+    for args in WRITERS:
+        result = run(*args, "--output", str(logged.relative_to(example)))
+        assert result.exit_code == 1, (args, result.output)
+        assert "client update" in result.output
+    assert logged.read_bytes() == sent
+
+
+def test_output_never_replaces_a_logged_update_outside_the_workspace(
+    example: Path, run_in, tmp_path: Path
+) -> None:
+    run = run_in(example)
+    out = tmp_path / "sent"
+    out.mkdir()
+    assert run("update", "draft", ID, "--format", "md", "--output", str(out)).exit_code == 0
+    (logged,) = out.iterdir()
+    kept = logged.read_bytes()
+    result = run("retro", "report", ID, "--output", str(logged))
+    assert result.exit_code == 1, result.output
+    assert "logged in an incident's communications" in result.output
+    assert logged.read_bytes() == kept
+
+
+@pytest.mark.parametrize("args", WRITERS, ids=WRITER_IDS)
+def test_output_into_a_fifo_is_refused_and_the_fifo_stays(
+    args: list[str], example: Path, run_in, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run_in(example)(*args, "--output", str(fifo), "--force")
+    assert result.exit_code == 1, result.output
+    assert "FIFO" in result.output
+    assert fifo.is_fifo()
+
+
+def test_atomic_write_never_renames_over_a_special_file(tmp_path: Path) -> None:
+    from meptool.errors import InputError
+    from meptool.files.store import atomic_write
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(fifo)
+    for target in (fifo, link, Path("/dev/null")):
+        with pytest.raises(InputError, match="not a regular file"):
+            atomic_write(target, b"x")
+    assert fifo.is_fifo()
+    assert Path("/dev/null").is_char_device()
+    with pytest.raises(InputError, match="is a folder"):
+        atomic_write(tmp_path, b"x")
+
+
+@pytest.mark.parametrize("folder", [".", "..", "/", ""])
+def test_schema_output_to_a_folder_is_one_message(folder: str, example: Path, run_in) -> None:
+    result = run_in(example)("schema", "--output", folder)
+    assert result.exit_code == 1, result.output
+    assert "is a folder" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", WRITERS, ids=WRITER_IDS)
+def test_explicit_output_outside_is_overwritten_every_time(
+    args: list[str], example: Path, run_in, tmp_path: Path
+) -> None:
+    """Issue 17 point 8: like cp, curl -o and pandoc -o."""
+    target = tmp_path / "p.out"
+    target.write_text("old\n")
+    result = run_in(example)(*args, "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_text() != "old\n"
+    again = run_in(example)(*args, "--output", str(target))
+    if args[:2] == ["update", "draft"]:  # the first draft is now a logged record
+        assert again.exit_code == 1, again.output
+        assert "logged in an incident's communications" in again.output
+    else:
+        assert again.exit_code == 0, again.output
+
+
+def test_a_symlink_inside_the_workspace_still_cannot_lead_out(
+    example: Path, run_in, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim.md"
+    victim.write_text("precious\n")
+    (example / "reports").mkdir(exist_ok=True)
+    (example / "reports" / "r.md").symlink_to(victim)
+    (example / "out").symlink_to(tmp_path)
+    for name in ("reports/r.md", "out/victim.md"):
+        result = run_in(example)("retro", "report", ID, "--output", name, "--force")
+        assert result.exit_code == 1, result.output
+        assert "leads outside the workspace" in result.output
+    assert victim.read_text() == "precious\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", WRITERS, ids=WRITER_IDS)
+def test_output_onto_a_device_is_refused_and_the_device_stays(
+    args: list[str], example: Path, run_in
+) -> None:
+    """Case 2 as reported: as root, `-o /dev/full --force` turned the device into a file."""
+    result = run_in(example)(*args, "--output", "/dev/full", "--force")
+    assert result.exit_code == 1, result.output
+    assert "is a device" in result.output
+    assert Path("/dev/full").is_char_device()
