@@ -1,0 +1,62 @@
+"""A finding of `update check`, and the stance of a sentence towards our responsibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from meptool.check_patterns import lexicon
+
+BLOCK, WARN = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a draft."""
+
+    rule: str
+    level: str
+    message: str
+    file: str
+    line: int | None = None
+    field: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.level == BLOCK
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        origin = f" (from {self.field})" if self.field else ""
+        return f"{where}: {self.level}: {self.rule}: {self.message}{origin}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+        }
+
+
+def short(text: str, size: int = 70) -> str:
+    """A text cut to fit a one-line finding."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def stance(sentence: str) -> str | None:
+    """'deny', 'deflect' or 'own' for one normalised sentence (None: none of them)."""
+    if lexicon("deny").search(sentence):
+        return "deny"
+    if deflects(sentence):
+        return "deflect"
+    return "own" if lexicon("own").search(sentence) else None
+
+
+def deflects(sentence: str) -> bool:
+    """Whether a sentence moves the responsibility to a third party without owning ours."""
+    return bool(lexicon("deflect").search(sentence)) and not lexicon("own").search(sentence)
