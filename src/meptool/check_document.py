@@ -98,8 +98,8 @@ class Document:
             clean = " ".join(piece.replace("**", "").split())
             if not clean:
                 continue
-            line = max((n for start, n in starts if start <= at), default=starts[0][1])
-            section.sentences.append(Sentence(clean, norm(clean), line, index))
+            number = max((n for start, n in starts if start <= at), default=starts[0][1])
+            section.sentences.append(Sentence(clean, norm(clean), number, index))
 
     def headings(self) -> list[str]:
         """Every heading, normalised."""

@@ -17,8 +17,8 @@ from rapidfuzz import fuzz
 
 from meptool.check_document import Document, Sentence
 from meptool.check_facts import Facts, found, person
-from meptool.check_finding import BLOCK, WARN, Finding, short, stance
-from meptool.check_patterns import lexicon, norm
+from meptool.check_finding import BLOCK, WARN, Finding, lexicon, short, stance
+from meptool.check_patterns import norm
 from meptool.enums import ActionStatus, Agreement
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -145,7 +145,8 @@ def _actions(doc: Document, src: str, facts: Facts) -> Iterator[Finding]:
                 yield Finding(
                     "missing-actions",
                     WARN,
-                    f"client-visible action {action.id} is not listed: {short(action.action, 50)!r}",
+                    f"client-visible action {action.id} is not listed: "
+                    f"{short(action.action, 50)!r}",
                     src,
                     None,
                     f"corrective_plan[{i}].action",

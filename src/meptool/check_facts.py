@@ -57,8 +57,8 @@ class Vocabulary:
         for pattern, short in self.abbreviations:
             text = pattern.sub(short, text)
         out: list[str] = []
-        for word in _WORD.findall(text):
-            word = word.strip("'-")
+        for found_word in _WORD.findall(text):
+            word = found_word.strip("'-")
             if "'" in word[:3]:
                 word = word.split("'", 1)[1]
             if word in self.stop or (len(word) < 3 and word not in acronyms and word != "dg"):
@@ -161,7 +161,9 @@ class Facts:
             return None
         needle = norm(snippet)
         pattern = (
-            re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w-])") if needle[-1:].isalnum() else None
+            re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w-])")
+            if needle[-1:].isalnum()
+            else None
         )
         holders = [
             (path, text)

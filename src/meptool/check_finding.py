@@ -1,13 +1,26 @@
-"""A finding of `update check`, and the stance of a sentence towards our responsibility."""
+"""A finding of `update check`; the lexicons of both languages; a sentence's stance."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from meptool.check_patterns import lexicon
+from meptool import check_rules_en, check_rules_fr
+from meptool.check_patterns import Lexicon
 
 BLOCK, WARN = "error", "warning"
+
+
+@functools.cache
+def lexicon(name: str) -> Lexicon:
+    """The French and English lexicons of that name, as one."""
+    parts = [m.LEXICONS[name] for m in (check_rules_fr, check_rules_en)]
+    return Lexicon(
+        tuple(p for lex in parts for p in lex.patterns),
+        tuple(e for lex in parts for e in lex.examples),
+        tuple(e for lex in parts for e in lex.counterexamples),
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ What does not depend on a language (identifiers, secrets' shapes) is here.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -67,19 +66,6 @@ class Lexicon:
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in already normalised text."""
         return self.regex.search(text)
-
-
-@functools.cache
-def lexicon(name: str) -> Lexicon:
-    """The French and English lexicons of that name, as one."""
-    from meptool import check_rules_en, check_rules_fr
-
-    parts = [m.LEXICONS[name] for m in (check_rules_fr, check_rules_en)]
-    return Lexicon(
-        tuple(p for lex in parts for p in lex.patterns),
-        tuple(e for lex in parts for e in lex.examples),
-        tuple(e for lex in parts for e in lex.counterexamples),
-    )
 
 
 # --- language-independent shapes ---------------------------------------------

@@ -82,7 +82,8 @@ LEXICONS: dict[str, Lexicon] = {
             r"\bno (?:fault|mistake|error|negligence) (?:on our (?:part|side)|of ours|by us)",
             r"\b(?:the )?(?:fault|blame|responsibility) (?:does not|doesn't|did not|didn't) lie "
             r"with us",
-            r"\bwe (?:did|have done) nothing wrong|\bnothing to do with us|\bwe (?:disclaim|decline)"
+            r"\bwe (?:did|have done) nothing wrong|\bnothing to do with us|\bwe (?:disclaim"
+            r"|decline)"
             r" (?:any|all) (?:responsibility|liability)",
         ),
         examples=(

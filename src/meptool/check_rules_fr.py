@@ -13,19 +13,25 @@ _THIRD = (
     r"|banque|tiers|cloud|datacenter|centre de donn[ée]es|aws|ovh|azure|google|infog[ée]reur"
     r"|int[ée]grateur|[ée]quipe (?:du|de l'|de la) (?:client|partenaire|prestataire))"
 )
-_DET = r"(?:(?:chez |de |du |de l'|de la |des |à |au |à l'|à la |aux )?(?:notre |nos |l'|le |la |les |un |une |leur )?)"
+_DET = (
+    r"(?:(?:chez |de |du |de l'|de la |des |à |au |à l'|à la |aux )?"
+    r"(?:notre |nos |l'|le |la |les |un |une |leur )?)"
+)
 
 LEXICONS: dict[str, Lexicon] = {
     "own": Lexicon(
         patterns=(
-            r"\b(?:c'est|c'était|il s'agit d'|il s'agissait d')\s*(?:bien |entièrement |clairement )?"
-            r"(?:une |la |de )?(?:notre|nos) (?:faute|erreur|responsabilité|fait|échec|défaillance)",
+            r"\b(?:c'est|c'était|il s'agit d'|il s'agissait d')\s*(?:bien |entièrement "
+            r"|clairement )?"
+            r"(?:une |la |de )?(?:notre|nos) (?:faute|erreur|responsabilité|fait|échec"
+            r"|défaillance)",
             r"\b(?:c'est|c'était) (?:bien |entièrement )?(?:nous|la nôtre|de notre fait)\b",
             r"\b(?:cette|l') ?(?:erreur|faute|défaillance|responsabilité) (?:est|était|reste) "
             r"(?:bien |entièrement )?(?:la nôtre|notre|de notre fait|à nous)",
             r"\b(?:l'erreur|la faute|cette erreur|cette faute) nous (?:revient|incombe)",
             r"\bnous (?:en )?(?:assumons|prenons|portons|endossons|reconnaissons|acceptons)"
-            r"(?: pleinement| entièrement| toute| l'entière| totalement)* (?:la |toute la |l'entière |"
+            r"(?: pleinement| entièrement| toute| l'entière| totalement)* (?:la |toute la "
+            r"|l'entière |"
             r"notre |cette |l'|les |nos )?(?:responsabilité|erreur|faute|défaillance|torts?"
             r"|conséquences|échec|régression)",
             r"\bnous (?:en )?(?:assumons|prenons|portons) (?:pleinement |entièrement |toute )?"
@@ -33,7 +39,8 @@ LEXICONS: dict[str, Lexicon] = {
             r"\bnous (?:l')?(?:assumons|reconnaissons) (?:pleinement|entièrement|sans réserve)",
             r"\bnous (?:sommes|nous sentons) (?:pleinement |entièrement |seuls |bien )?"
             r"(?:responsables|fautifs|en cause|à l'origine)",
-            r"\bnotre (?:entière |pleine )?responsabilité (?:est|reste) (?:pleinement |entièrement )?"
+            r"\bnotre (?:entière |pleine )?responsabilité (?:est|reste) (?:pleinement "
+            r"|entièrement )?"
             r"engagée",
             r"\b(?:je suis|nous sommes) (?:sincèrement |vraiment |profondément |très )?"
             r"désolée?s?\b",
@@ -160,7 +167,8 @@ LEXICONS: dict[str, Lexicon] = {
             r"\b(?:n'a|n'ont|n'avait|n'avaient) (?:pas|jamais) (?:testé|vérifié|validé|relu|vu"
             r"|prévenu|fait|pensé|suivi|respecté|signalé|anticipé|contrôlé|lancé|lu)",
             r"\b(?:s'est|se sont|s'était) (?:trompée?s?|planté|emmêlé)",
-            r"\b(?:a|ont) (?:fait|commis) (?:une |des |l')?(?:erreurs?|fautes?|bêtises?|boulettes?)",
+            r"\b(?:a|ont) (?:fait|commis) (?:une |des |l')?(?:erreurs?|fautes?|bêtises?"
+            r"|boulettes?)",
             r"\b(?:a|ont) (?:supprimé|effacé|déployé|poussé|modifié|écrasé) (?:\S+ ){0,4}?"
             r"par (?:erreur|mégarde|inadvertance)",
             r"\b(?:est|sont) (?:responsables? de l'(?:erreur|incident|oubli)|fautifs?|en faute)",
@@ -357,7 +365,8 @@ LEXICONS: dict[str, Lexicon] = {
             r"|kubernetes|docker|conteneurs?|containers?|cluster|redis|postgres(?:ql)?|mysql"
             r"|mongodb|kafka|rabbitmq|elasticsearch|nginx|haproxy|load[- ]balancer"
             r"|circuit[- ]breaker|oom|heap|deadlock|race condition|rollback|roll-back|hotfix"
-            r"|hot-fix|commits?(?! to\b)|merge(?! (?:with|into)\b)|pull request|merge request|pipeline|ci/cd|build|staging"
+            r"|hot-fix|commits?(?! to\b)|merge(?! (?:with|into)\b)|pull request|merge request"
+            r"|pipeline|ci/cd|build|staging"
             r"|préprod|pré-production|sql|dns|cdn|timeout|time-out|cache|http|json|yaml|xml"
             r"|regex|stack ?trace|logs|refactor\w*|cron|crontab|feature flag|git|npm|ssh"
             r"|fuite mémoire|dump|replica|réplica|failover|sharding|scheduler|batch)\b",

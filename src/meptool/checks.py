@@ -29,18 +29,19 @@ from meptool import secret_scan
 from meptool.check_document import Document, Sentence
 from meptool.check_elements import elements
 from meptool.check_facts import Facts
-from meptool.check_finding import BLOCK, WARN, Finding, deflects, short, stance
+from meptool.check_finding import BLOCK, WARN, Finding, deflects, lexicon, short, stance
 from meptool.check_patterns import (
     CREDENTIAL_VALUE,
     IDENTIFIER_ALLOWED,
     IDENTIFIERS,
     SECRET_RULES,
     WEAK_PASSWORDS,
-    lexicon,
     norm,
 )
 from meptool.enums import Audience
 from meptool.model import Incident
+
+__all__ = ["BLOCK", "CLIENT_REPORT", "TEAM_REPORT", "UPDATE", "WARN", "Draft", "Finding"]
 
 # Which rules a kind of document runs: a client update all of them; the client
 # retrospective all but the update's elements; the team's only the secrets.
@@ -85,8 +86,8 @@ def html_lines(text: str) -> list[str]:
     """The text of an HTML document, line for line (a block element ends a sentence)."""
     out = []
     for line in text.splitlines():
-        line = _BLOCK_TAG.sub(" \u2029 ", line)
-        out.append(htmllib.unescape(_TAG.sub(" ", line)).replace("\u2029", "."))
+        blocks = _BLOCK_TAG.sub(" \u2029 ", line)
+        out.append(htmllib.unescape(_TAG.sub(" ", blocks)).replace("\u2029", "."))
     return out
 
 
@@ -125,7 +126,7 @@ def check_drafts(
 
 
 def _update_of(source: str) -> str:
-    name = source.split(" (")[0]
+    name = source.split(" (", maxsplit=1)[0]
     stem, dot, ext = name.rpartition(".")
     return stem if dot and ext in ("eml", "md", "html", "htm", "txt") else name
 

@@ -100,11 +100,14 @@ def draft_cmd(
         output=output,
         force=force,
     )
+    failed = any(f.blocking for f in result.findings)
     if result.printed is not None:
         import sys
 
         sys.stdout.write(result.printed)
         _show_findings(result.findings)
+        if failed:
+            raise typer.Exit(1)
         return
     if json_:
         print_json(
@@ -118,6 +121,8 @@ def draft_cmd(
                 "findings": [f.as_dict() for f in result.findings],
             }
         )
+        if failed:
+            raise typer.Exit(1)
         return
     note(
         f"drafted update {result.seq} ({result.kind}) of {incident_id} for "
@@ -127,6 +132,13 @@ def draft_cmd(
     for path in result.files:
         echo(ws.display(path))
     _show_findings(result.findings)
+    if failed:
+        note(
+            f"the draft is kept but fails the check: fix the incident (or the files), then "
+            f"draft again, or check it with 'meptool update check {incident_id}'",
+            "red",
+        )
+        raise typer.Exit(1)
 
 
 @app.command("check")
@@ -169,10 +181,17 @@ def approve_cmd(
         str | None, typer.Option("--by", help="Who approves (not the project lead).")
     ] = None,
     seq: SeqOpt = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Approve despite blocking check findings (logged)."),
+    ] = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
-    """Sign a draft off: its hash is recorded, so an edit afterwards voids the approval."""
+    """Sign a draft off: its hash is recorded, so an edit afterwards voids the approval.
+
+    A draft that fails the check is refused unless --force (logged in check_overrides).
+    """
     from meptool.errors import UsageError
     from meptool.updates import approve
 
@@ -182,7 +201,7 @@ def approve_cmd(
         if not interactive(state):
             raise UsageError("missing --by", hint="say who approves, e.g. --by 'Paul Roux'")
         by = typer.prompt("Approved by")
-    comm, findings = approve(ws, incident_id, by=by, seq=seq)
+    comm, findings = approve(ws, incident_id, by=by, seq=seq, force=force)
     note(f"update {comm.seq} of {incident_id} approved by {comm.approved_by}")
     if findings:
         _show_findings(findings)
