@@ -152,7 +152,7 @@ def test_secret_field_is_traced_to_the_incident(drafted: Path, run_in) -> None:
     )
     run = run_in(drafted)
     drafted_again = run("update", "draft", ID, "--format", "md", "--audience", "domain-experts")
-    assert drafted_again.exit_code == 0 and "db-prod-01" in drafted_again.stderr
+    assert drafted_again.exit_code == 1 and "db-prod-01" in drafted_again.stderr
     code, found = findings(run, ID)
     assert code == 1
     hit = next(f for f in found if "db-prod-01" in f["message"])

@@ -62,8 +62,9 @@ LEXICONS: dict[str, Lexicon] = {
         counterexamples=(
             "Service has been back to normal since Friday.",
             "We are fixing the payment rule.",
-            "This was not our fault.",
+            "Our provider confirmed the fix.",
         ),
+        note="a denial ('not our fault') matches too: meptool.checks reads 'deny' first",
     ),
     "deny": Lexicon(
         patterns=(
