@@ -195,7 +195,7 @@ def test_a_draft_older_than_the_plan_says_draft_again(
     drafted: Path, run_in, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run = run_in(drafted)
-    code, found = json.loads(run("update", "check", ID, "--json").stdout)["ok"], None
+    code = json.loads(run("update", "check", ID, "--json").stdout)["ok"]
     assert code is True
     monkeypatch.setenv("MEPTOOL_NOW", "2026-11-21T10:15:00+01:00")
     added = run("incident", "plan", ID, "--action", "Rembourser les frais bancaires",
