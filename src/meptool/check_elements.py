@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from rapidfuzz import fuzz
 
 from meptool.check_document import Document, Sentence
-from meptool.check_facts import Facts, found, person
+from meptool.check_facts import Facts, Vocabulary, found, person
 from meptool.check_finding import BLOCK, WARN, Finding, lexicon, short, stance
 from meptool.check_patterns import norm
 from meptool.enums import ActionStatus, Agreement
@@ -92,20 +92,18 @@ def _known(doc: Document, src: str) -> Iterator[Finding]:
         )
 
 
-def listed(doc: Document, action_text: str) -> Sentence | None:
+def listed(doc: Document, action_text: str, vocabulary: Vocabulary) -> Sentence | None:
     """The sentence of the document that lists an action, if one does."""
     wanted = norm(action_text).rstrip(" .")
     for s in doc.sentences:
         if wanted and wanted in s.norm:
             return s
-    from meptool.check_facts import Vocabulary
-
-    words = Vocabulary().words(action_text)
+    words = vocabulary.words(action_text)
     best: tuple[float, Sentence | None] = (0.0, None)
     for s in doc.sentences:
         if not words:
             break
-        share = len(found(words, Vocabulary().words(s.text))) / len(words)
+        share = len(found(words, vocabulary.words(s.text))) / len(words)
         if share > best[0]:
             best = (share, s)
     return best[1] if best[0] >= 0.75 else None
@@ -126,7 +124,7 @@ def _actions(doc: Document, src: str, facts: Facts) -> Iterator[Finding]:
             )
         return
     assert incident is not None
-    shown = {a.id: listed(doc, a.action) for a in visible}
+    shown = {a.id: listed(doc, a.action, facts.vocabulary) for a in visible}
     if not any(shown.values()):
         yield Finding(
             "missing-actions",

@@ -111,6 +111,7 @@ class Facts:
     clients: list[Person] = field(default_factory=list)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     public_words: list[str] = field(default_factory=list)
+    distinct: dict[str, list[str]] = field(default_factory=dict)  # internal path -> own words
     _norms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -137,6 +138,9 @@ class Facts:
         for _, text in facts.public:
             words.extend(facts.vocabulary.words(text))
         facts.public_words = list(dict.fromkeys(words))
+        for path, _, text in facts.internal:
+            own = facts.vocabulary.words(text)
+            facts.distinct[path] = [w for w in own if not found([w], facts.public_words)]
         names: list[str] = []
         if incident.team:
             if incident.team.lead:
@@ -197,7 +201,7 @@ class Facts:
                     return path, label, text
             # In other words: the internal text's own words (those no public field has)
             # come back, most of them.
-            own = [w for w in self.vocabulary.words(text) if not found([w], self.public_words)]
+            own = self.distinct[path]
             back = found(own, words)
             if len(own) >= 2 and len(back) >= 2 and len(back) >= 0.6 * len(own):
                 return path, label, text
