@@ -15,6 +15,7 @@ from meptool.enums import Audience
 from meptool.model import Incident
 
 CORPUS = Path(__file__).resolve().parent / "data" / "check_corpus.yaml"
+HELD_OUT = CORPUS.with_name("check_heldout.yaml")
 HOSTS = ["db-prod-01.agence.internal", "jenkins.agence.internal"]
 LEAKS = {"internal-timeline", "internal-action"}
 
@@ -43,8 +44,11 @@ class Figures:
         return tp / (tp + fn) if tp + fn else 1.0
 
 
-def load() -> tuple[dict[str, Incident], list[Item]]:
-    data: dict[str, Any] = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+def load(path: Path = CORPUS) -> tuple[dict[str, Incident], list[Item]]:
+    """The corpus's incidents and the items of `path` (the corpus, or the held-out set)."""
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "incidents" not in data:
+        data["incidents"] = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["incidents"]
     tz = ZoneInfo("Europe/Paris")
     incidents = {
         lang: Incident.model_validate(raw, context={"tz": tz})
@@ -76,8 +80,8 @@ def judge(item: Item, incident: Incident) -> set[str]:
     return labels
 
 
-def measure() -> Figures:
-    incidents, items = load()
+def measure(path: Path = CORPUS) -> Figures:
+    incidents, items = load(path)
     figures = Figures()
     for item in items:
         got = judge(item, incidents[item.lang])
@@ -109,8 +113,10 @@ def table(figures: Figures) -> str:
     return "\n".join(rows)
 
 
-if __name__ == "__main__":  # python tests/check_corpus.py: the figures and the misses
-    result = measure()
+if __name__ == "__main__":  # python tests/check_corpus.py [--held-out]: figures and misses
+    import sys
+
+    result = measure(HELD_OUT if "--held-out" in sys.argv else CORPUS)
     print(f"{result.correct}/{result.items} correct ({result.correct / result.items:.1%})")
     print(table(result))
     for item, got in result.wrong:

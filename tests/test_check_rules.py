@@ -42,6 +42,14 @@ def test_lexicon_example(lang: str, name: str, text: str, expected: bool) -> Non
         ("The outage was caused by our provider.", "deflect"),
         ("The outage was caused by our provider, but the mistake is ours.", "own"),
         ("Le service fonctionne de nouveau.", None),
+        # A negation just before an ownership phrase makes it a denial.
+        ("This is not something we caused.", "deny"),
+        ("None of this was our doing.", "deny"),
+        ("Nous ne pensons pas que l'erreur nous revient.", "deny"),
+        ("There is no doubt that this is our mistake.", "own"),
+        ("Il n'y a aucun doute : c'est notre erreur.", "own"),
+        ("Nous n'avons pas assez testé ce cas.", "own"),
+        ("We are not sure yet of the cause, but we take full responsibility.", "own"),
     ],
 )
 def test_stance_denial_wins_and_owning_cancels_a_deflection(

@@ -17,7 +17,7 @@ _ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _BOLD = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(\[A-ZÀ-ÝŒ0-9-])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(\[A-ZÀ-ÝŒ0-9-])|\n")
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,8 @@ class Document:
         starts: list[tuple[int, int]] = []
         for number, line in paragraph:
             if text:
-                text += " "
+                # A line that ends a sentence ends it, whatever the next line starts with.
+                text += "\n" if re.search(r"[.!?…]$", text) else " "
             starts.append((len(text), number))
             text += line.strip()
         pos = 0

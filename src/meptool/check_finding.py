@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,13 +62,36 @@ def short(text: str, size: int = 70) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+# A negation in the words just before an ownership phrase turns it into a denial:
+# "this is not something we caused", "none of this was our doing".
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|none|nothing|neither|nor|ne|pas|jamais|aucune?|nullement|aucunement)\b"
+    r"|n't\b|\bn'"
+)
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:il n'y a |il ne fait )?(?:aucun|pas de|sans|no|without a?) ?doute\b|\bno doubt\b"
+    r"|\bnot only\b|\bnon seulement\b"
+)
+_CLAUSE = re.compile(r"[,;:.!?()—–]|\b(?:mais|but|however|cependant)\b")
+
+
 def stance(sentence: str) -> str | None:
     """'deny', 'deflect' or 'own' for one normalised sentence (None: none of them)."""
     if lexicon("deny").search(sentence):
         return "deny"
+    owns = lexicon("own").search(sentence)
+    if owns and negated(sentence, owns.start()):
+        return "deny"
     if deflects(sentence):
         return "deflect"
-    return "own" if lexicon("own").search(sentence) else None
+    return "own" if owns else None
+
+
+def negated(sentence: str, at: int) -> bool:
+    """Whether the clause before position `at` negates what follows (a few words back)."""
+    clause = _CLAUSE.split(sentence[:at])[-1]
+    clause = _NOT_A_NEGATION.sub(" ", clause)
+    return bool(_NEGATION.search(" ".join(clause.split()[-6:])))
 
 
 def deflects(sentence: str) -> bool:

@@ -122,6 +122,13 @@ CREDENTIAL_VALUE = re.compile(
     r"^(?=.*[A-Za-zÀ-ÿ])(?:(?=.*\d)|(?=.*[^\w\s])|(?=.*[a-zà-ÿ][A-ZÀ-Þ])).{4,}$"
 )
 
+# A word shaped like a password even without a label: ten signs or more, with lower and
+# upper case, a digit and one of the signs password rules ask for ("Paiement2026!").
+PASSWORD_SHAPED = re.compile(
+    r"(?<!\S)(?!\S*(?:://|@|www\.))(?=\S*[a-zà-ÿ])(?=\S*[A-ZÀ-Þ])(?=\S*\d)"
+    r"(?=\S*[!#$%&*?+=~^])\S{10,64}(?!\S)"
+)
+
 # Identifiers and tokens a decision-maker should not meet (case matters here, so
 # these run over the original text, not `norm`).
 IDENTIFIERS: list[tuple[str, re.Pattern[str]]] = [

@@ -44,6 +44,10 @@ LEXICONS: dict[str, Lexicon] = {
             r" we|something we)",
             r"\bwe (?:introduced|caused|broke)\b",
             r"\bno excuses?\b(?! for (?:the|their|your))",
+            r"\b(?:this|that|the|it)(?: \w+)? (?:is|was) (?:entirely |fully |all )?ours\b",
+            r"\b(?:we|our team) (?:shipped|released|deployed|delivered|pushed) .{0,40}?"
+            r"\b(?:that|which) (?:broke|caused|blocked|introduced)",
+            r"\bwe (?:apologi[sz]e|are sorry) (?:unreservedly|wholeheartedly|sincerely)",
         ),
         examples=(
             "We dropped the ball on this release. I am sorry.",
@@ -83,6 +87,8 @@ LEXICONS: dict[str, Lexicon] = {
             r"\bno (?:fault|mistake|error|negligence) (?:on our (?:part|side)|of ours|by us)",
             r"\b(?:the )?(?:fault|blame|responsibility) (?:does not|doesn't|did not|didn't) lie "
             r"with us",
+            r"\b(?:did not|didn't|does not|doesn't) (?:originate|come|start|stem|lie) (?:with|from)"
+            r" us\b|\bnot (?:something|anything) (?:we|that we) (?:caused|did|introduced)",
             r"\bwe (?:did|have done) nothing wrong|\bnothing to do with us|\bwe (?:disclaim"
             r"|decline)"
             r" (?:any|all) (?:responsibility|liability)",
@@ -115,6 +121,7 @@ LEXICONS: dict[str, Lexicon] = {
             rf"{_DET}{_THIRD}",
             rf"\b{_THIRD} (?:is|was) (?:solely |entirely )?(?:to blame|responsible|at fault)",
             r"\b(?:beyond|outside) (?:of )?our control\b",
+            rf"\b(?:originated|started|began) (?:at|from|with|in) {_DET}{_THIRD}",
             rf"\bon (?:the|our) {_THIRD}'s (?:side|end)\b",
         ),
         examples=(

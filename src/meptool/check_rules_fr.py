@@ -61,6 +61,12 @@ LEXICONS: dict[str, Lexicon] = {
             r"\bnous (?:avons )?(?:introduit|provoqué|causé|cassé)\b",
             r"\b(?:à tort|mea culpa)\b|\bnous avons eu tort\b",
             r"\bsans (?:chercher d'excuses?|nous défausser|détour)",
+            r"\b(?:une |la )?(?:faute|erreur|défaillance) de notre part\b",
+            r"\bnous n'avons (?:aucune|pas d') ?excuses?\b",
+            r"\bnous aurions dû\b",
+            r"\b(?:relève|dépend|est) (?:entièrement |pleinement |bien )?de notre responsabilité",
+            r"\b(?:je suis|nous sommes) (?:sincèrement |vraiment |profondément |très )?"
+            r"navrée?s?\b|\bnous (?:le )?regrettons (?:profondément|sincèrement|vivement)",
         ),
         examples=(
             "C'est notre faute, et nous en sommes sincèrement désolés.",
@@ -111,6 +117,9 @@ LEXICONS: dict[str, Lexicon] = {
             r"\bnous n'avons rien (?:à nous reprocher|fait de mal)",
             r"\bpas (?:de |d'une )?(?:faute|erreur) de notre part\b",
             r"\bnous ne sommes pas (?:la cause|à l'origine)",
+            r"\bn(?:e |')(?:\S+ ){1,2}?(?:pas|nullement|aucunement|en rien|jamais) (?:\S+ ){0,3}?"
+            r"(?:notre|nos) (?:responsabilité|faute|erreur|fait|côté|ressort|part|équipes?)\b",
+            r"\bne (?:sommes|sont|est) (?:nullement|aucunement|en rien|pas) en cause",
         ),
         examples=(
             "Ce n'est pas notre erreur : le partenaire a changé son interface.",
@@ -123,6 +132,8 @@ LEXICONS: dict[str, Lexicon] = {
             "Ce n'est pas nous, c'est l'hébergeur.",
             "Notre responsabilité n'est pas engagée.",
             "Nous ne pouvons être tenus pour responsables de cette coupure.",
+            "Cette panne ne relève pas de notre responsabilité.",
+            "L'erreur n'est pas de notre côté.",
         ),
         counterexamples=(
             "C'est notre erreur et nous en prenons la responsabilité.",
@@ -141,6 +152,7 @@ LEXICONS: dict[str, Lexicon] = {
             rf"\bà cause (?:d'une? (?:panne|erreur|défaillance|changement) )?{_DET}{_THIRD}",
             rf"\b(?:vient|provient|relève) (?:entièrement |uniquement )?(?:d'une? (?:panne|erreur|"
             rf"défaillance|changement) )?{_DET}{_THIRD}",
+            rf"\bc'est (?:une|la) (?:panne|erreur|défaillance|faute|coupure) {_DET}{_THIRD}",
             r"\b(?:indépendante?s? de notre volonté|hors de notre (?:contrôle|périmètre|ressort)"
             r"|échappe à notre contrôle)",
             rf"\b{_THIRD} (?:est|était|serait) (?:seul )?(?:responsable|en cause|fautif)",

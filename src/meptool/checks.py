@@ -34,6 +34,7 @@ from meptool.check_patterns import (
     CREDENTIAL_VALUE,
     IDENTIFIER_ALLOWED,
     IDENTIFIERS,
+    PASSWORD_SHAPED,
     SECRET_RULES,
     WEAK_PASSWORDS,
     norm,
@@ -298,6 +299,15 @@ def _secrets(
                     number,
                     facts.origin(match.group(0), line),
                 )
+        for match in PASSWORD_SHAPED.finditer(line):
+            yield Finding(
+                "secret",
+                BLOCK,
+                f"looks like a password: {match.group(0)[:2]}… (letters, digits and signs)",
+                draft.source,
+                number,
+                facts.origin(match.group(0), line),
+            )
         lowered = line.lower().replace("\u2019", "'")
         for match in label.regex.finditer(lowered):
             rest = line[match.end() :].split()
