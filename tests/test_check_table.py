@@ -299,3 +299,49 @@ def test_the_demo_drafts_and_reports_pass(tmp_path: Path) -> None:
     # demo.sh stops at the first failing command: `update draft` exits 1 on a blocking finding.
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "0 blocking" in result.stdout + result.stderr
+
+
+def test_generated_incidents_draft_without_a_false_block(tmp_path: Path) -> None:
+    """Varied incidents (tests/gen.py), each drafted per audience and language: no block."""
+    import yaml
+
+    from gen import generate
+
+    root = tmp_path / "many"
+    generate(root, 24, 11)
+    ws = Workspace(root)
+    lead = {"name": "Julie Leroy", "email": "julie.leroy@agence.example", "phone": "+33 1 23"}
+    checked = 0
+    for path in sorted(root.glob("incidents/*/incident.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            incident, _ = store.read(ws, data["id"])
+        except Exception:  # the generator's deliberately broken files
+            continue
+        data["team"] = {**(data.get("team") or {}), "lead": lead}
+        data["client"] = {
+            **(data.get("client") or {}),
+            "contacts": [
+                {"name": "Claire Martin", "email": "c@x.example", "kind": "decision-maker"},
+                {"name": "Marc Petit", "email": "m@x.example", "kind": "domain-expert"},
+            ],
+        }
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        incident, _ = store.read(ws, data["id"])
+        for audience in (Audience.DECISION_MAKERS, Audience.DOMAIN_EXPERTS):
+            for lang in ("fr", "en"):
+                plan = compose.plan_update(ws, incident, audience, lang)
+                context = compose.build_context(ws, incident, plan, seq=1, now=ws.now())
+                context["reply"] = False
+                out = render.render_update(render.environment(ws), context)
+                found = check_text(
+                    out.md,
+                    source=f"{incident.id}-{audience}-{lang}",
+                    incident=incident,
+                    internal_hostnames=[],
+                    rules=UPDATE,
+                    audience=audience,
+                )
+                assert [str(f) for f in found if f.blocking] == [], out.md
+                checked += 1
+    assert checked >= 60
