@@ -31,14 +31,11 @@ from meptool.check_elements import elements
 from meptool.check_facts import Facts
 from meptool.check_finding import BLOCK, WARN, Finding, deflects, lexicon, short, stance
 from meptool.check_patterns import (
-    CREDENTIAL_VALUE,
     IDENTIFIER_ALLOWED,
     IDENTIFIERS,
-    PASSWORD_SHAPED,
-    SECRET_RULES,
-    WEAK_PASSWORDS,
     norm,
 )
+from meptool.check_secrets import secrets
 from meptool.enums import Audience
 from meptool.model import Incident
 
@@ -171,7 +168,7 @@ def _check_one(
     if "leaks" in rules and facts.incident is not None:
         yield from _leaks(doc, src, facts)
     if "secrets" in rules:
-        yield from _secrets(draft, facts, hostnames, hits)
+        yield from secrets(draft.lines, draft.source, facts, hostnames, hits)
     if "jargon" in rules and draft.audience == Audience.DECISION_MAKERS and "(html)" not in src:
         yield from _jargon(doc, src, facts)
 
@@ -275,112 +272,6 @@ def _leaks(doc: Document, src: str, facts: Facts) -> Iterator[Finding]:
         if rule == "internal-timeline":
             what = f"an internal timeline entry is in the draft: {short(text, 60)!r}"
         yield Finding(rule, BLOCK, what, src, s.line, path)
-
-
-# --- secrets, internal addresses, personal data -----------------------------------
-
-
-def _secrets(
-    draft: Draft, facts: Facts, hostnames: list[str], hits: list[tuple[int, str]]
-) -> Iterator[Finding]:
-    listed = [h.casefold() for h in hostnames if h]
-    short_names = [h.split(".")[0] for h in listed if "." in h]
-    distinctive = [n for n in short_names if re.search(r"[\d-]", n)]
-    label = lexicon("secret_label")
-    for number, line in enumerate(draft.lines, start=1):
-        for what, pattern in SECRET_RULES:
-            match = pattern.search(line)
-            if match and match.group(0).casefold() not in listed:
-                yield Finding(
-                    "secret",
-                    BLOCK,
-                    f"looks like {what}: {short(match.group(0), 40)!r}",
-                    draft.source,
-                    number,
-                    facts.origin(match.group(0), line),
-                )
-        for match in PASSWORD_SHAPED.finditer(line):
-            yield Finding(
-                "secret",
-                BLOCK,
-                f"looks like a password: {match.group(0)[:2]}… (letters, digits and signs)",
-                draft.source,
-                number,
-                facts.origin(match.group(0), line),
-            )
-        lowered = line.lower().replace("\u2019", "'")
-        for match in label.regex.finditer(lowered):
-            rest = line[match.end() :].split()
-            value = rest[0] if rest else ""
-            if _credential(value):
-                yield Finding(
-                    "secret",
-                    BLOCK,
-                    f"looks like a password or token: {short(match.group(0).strip(), 20)!r} "
-                    "followed by a value",
-                    draft.source,
-                    number,
-                    facts.origin(value, line),
-                )
-        low = line.casefold()
-        for host in listed:
-            if host in low:
-                yield Finding(
-                    "secret",
-                    BLOCK,
-                    f"names the internal host {host}",
-                    draft.source,
-                    number,
-                    facts.origin(host, line),
-                )
-        for name in distinctive:
-            if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-]|\.\w)", low):
-                yield Finding(
-                    "secret",
-                    BLOCK,
-                    f"names the internal host {name}",
-                    draft.source,
-                    number,
-                    facts.origin(name, line),
-                )
-        for address in secret_scan.internal_addresses(line):
-            yield Finding(
-                "secret",
-                BLOCK,
-                f"gives an internal network address: {address}",
-                draft.source,
-                number,
-                facts.origin(address, line),
-            )
-        for what, text in secret_scan.personal_data(line):
-            yield Finding(
-                "personal-data",
-                WARN,
-                f"looks like {what}: {short(text, 12)}… (never in an update)",
-                draft.source,
-                number,
-                facts.origin(text, line),
-            )
-    for number, kind in hits:
-        line = draft.lines[number - 1]
-        yield Finding(
-            "secret",
-            BLOCK,
-            f"looks like a secret ({kind})",
-            draft.source,
-            number,
-            facts.origin(line.strip(" -"), line),
-        )
-
-
-def _credential(value: str) -> bool:
-    value = value.strip("'\"«»`.,;()")
-    if not value:
-        return False
-    if value.casefold() in WEAK_PASSWORDS or CREDENTIAL_VALUE.match(value):
-        return True
-    # A long unbroken token that is not a word of prose (ghp_abcdefghijklmnop).
-    return len(value) >= 12 and not value.isalpha() and bool(re.fullmatch(r"[\w+/=.-]+", value))
 
 
 # --- jargon ----------------------------------------------------------------------
