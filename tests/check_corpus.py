@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from meptool.check_finding import stance
-from meptool.checks import UPDATE, check_text, sentences_of
-from meptool.enums import Audience
-from meptool.model import Incident
+from meptool.model.enums import Audience
+from meptool.model.incident import Incident
+from meptool.updates.check import UPDATE, check_text, sentences_of
+from meptool.updates.check_finding import stance
 
 CORPUS = Path(__file__).resolve().parent / "data" / "check_corpus.yaml"
 HELD_OUT = CORPUS.with_name("check_heldout.yaml")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from meptool import check_rules_en, check_rules_fr
-from meptool.check_finding import stance
-from meptool.check_patterns import NAMES, norm
+from meptool.updates import check_rules_en, check_rules_fr
+from meptool.updates.check_finding import stance
+from meptool.updates.check_patterns import NAMES, norm
 
 MODULES = {"fr": check_rules_fr, "en": check_rules_en}
 CASES = [

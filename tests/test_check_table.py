@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from meptool import compose, render, store
-from meptool.checks import UPDATE, check_text
-from meptool.enums import Audience
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.model.enums import Audience
+from meptool.updates import compose, render
+from meptool.updates.check import UPDATE, check_text
 from updates_helpers import ID, SNAPSHOTS, add_english
 
 UPDATES = Path("incidents") / ID / "updates"
