@@ -120,14 +120,15 @@ def test_a_secret_in_the_incident_is_blocked_before_sending(
     incident.write_text(body, encoding="utf-8")
     run = run_in(example)
     drafted = run("update", "draft", ID, "--audience", "domain-experts", "--format", "eml,md")
-    assert drafted.exit_code == 0, drafted.output
+    assert drafted.exit_code == 1, drafted.output  # written, and said to fail the check
     # French typography may change the spaces around ':'; the secret itself is there.
     secret_part = text.splitlines()[0].split()[-1]
     assert secret_part in (example / UPDATES / "001-domain-experts-fr.md").read_text()
     check = run("update", "check", ID)
     assert check.exit_code == 1, check.output
     assert "secret" in check.stdout, check.stdout
-    assert run("update", "approve", ID, "--by", "Paul Roux").exit_code == 0
+    assert run("update", "approve", ID, "--by", "Paul Roux").exit_code == 1
+    assert run("update", "approve", ID, "--by", "Paul Roux", "--force").exit_code == 0
     sent = run("update", "send", ID, "--yes")
     assert sent.exit_code == 1 and "fails the check; nothing was sent" in sent.stderr
     assert not handler.messages

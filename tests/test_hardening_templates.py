@@ -77,7 +77,8 @@ def test_a_big_but_reasonable_template_still_renders(example: Path, run_in) -> N
         "Bonjour,\n\n{{ '=' * 72 }}\n{% for i in range(2000) %}{{ i }} {% endfor %}\n",
     )
     result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
-    assert result.exit_code == 0, result.output
+    # Rendered in full; the check then says it is no client update (draft exits 1).
+    assert result.exit_code == 1 and "missing-ownership" in result.stderr, result.output
     assert "=" * 72 in result.stdout and "1998 1999" in result.stdout
 
 
@@ -211,8 +212,9 @@ def test_a_symlink_inside_templates_dir_to_its_own_file_is_fine(example: Path, r
     path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(Path("..", "..", "shared", "body.md.j2"))
     result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
-    assert result.exit_code == 0, result.output
-    assert "Paiement refusé" in result.stdout
+    # Rendered from the linked file; not an update, so the check blocks it (exit 1).
+    assert result.exit_code == 1, result.output
+    assert "Paiement refusé" in result.stdout and "missing-ownership" in result.stderr
 
 
 def test_a_templates_dir_symlinked_out_of_the_workspace_is_refused(
@@ -252,7 +254,7 @@ def test_a_constant_folded_to_infinity_renders(example: Path, run_in) -> None:
     custom(example, UPDATE, "Bonjour {{ ('1e400')|float * 0 }} {{ ('1e400')|float }}\n")
     result = run_in(example)("update", "draft", ID, "--format", "md", "--output", "-")
     assert "internal error" not in result.output and "Traceback" not in result.output
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # rendered; the check blocks a non-update
     assert "Bonjour nan inf" in result.stdout
 
 

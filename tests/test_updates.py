@@ -29,7 +29,7 @@ def test_draft_writes_numbered_files_and_logs_them(example: Path, run_in) -> Non
     md = example / UPDATES / "001-decision-makers-fr.md"
     assert eml.is_file() and md.is_file()
     assert "001-decision-makers-fr.eml" in result.stdout
-    assert "check: no problem found" in result.stderr
+    assert "check: 0 blocking, 1 warning" in result.stderr  # MEP, in the title
     (comm,) = comms(example)
     assert comm.seq == 1 and comm.status.value == "draft"
     assert comm.audience.value == "decision-makers" and comm.language.value == "fr"
@@ -310,15 +310,18 @@ def test_force_sends_a_failing_draft_and_logs_it(example: Path, run_in, smtp_ser
     ws = Workspace(example)
     with store.edit(ws, ID) as ed:
         ed.set("timeline", len(ed.incident.timeline) - 1, "visibility", value="internal")
-    assert run("update", "approve", ID, "--by", "Paul Roux").exit_code == 0
+    assert run("update", "approve", ID, "--by", "Paul Roux").exit_code == 1
+    assert run("update", "approve", ID, "--by", "Paul Roux", "--force").exit_code == 0
     blocked = run("update", "send", ID, "--yes")
     assert blocked.exit_code == 1 and "fails the check" in blocked.stderr
     assert not handler.messages
     forced = run("update", "send", ID, "--yes", "--force", "--by", "Julie Leroy")
     assert forced.exit_code == 0, forced.output
     (comm,) = comms(example)
-    (override,) = comm.check_overrides
-    assert override.by == "Julie Leroy" and "internal-timeline" in override.findings[0]
+    approved, sent = comm.check_overrides
+    assert approved.by == "Paul Roux" and approved.findings[0].startswith("approve: ")
+    assert sent.by == "Julie Leroy" and sent.findings[0].startswith("send: ")
+    assert "internal-timeline" in sent.findings[0]
     assert len(handler.messages) == 1
 
 

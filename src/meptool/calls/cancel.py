@@ -151,6 +151,8 @@ def cancel(
                     f"Client call {call.seq} cancelled{why_en}",
                 ),
                 kind=EntryKind.CALL,
+                # The client reads the cancellation (and its reason) when it is mailed.
+                visibility="client" if result.comm_seq is not None else "internal",
             )
     except BaseException:
         put_back(before)

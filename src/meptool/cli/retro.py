@@ -145,11 +145,33 @@ def _single(
 
     incident, _ = store.read(ws, incident_id)
     text = retrodoc.render(ws, incident, audience, fmt)
+    _review(retrodoc.review(ws, incident, audience, text, fmt), incident.id)
     if output == "-":
         sys.stdout.write(text)
         return
     default = retrodoc.default_path(ws, incident.id, audience, fmt)
     _write(ws, text, Path(output) if output else None, default, force=force)
+
+
+def _review(findings: list[Any], incident_id: str) -> None:
+    """Print the check's findings on a report; refuse a client report that fails it."""
+    from rich.markup import escape
+
+    from meptool.cli.output import info
+    from meptool.errors import InputError
+
+    blocking = [f for f in findings if f.blocking]
+    for f in findings:
+        if not f.blocking:
+            info(f"[yellow]{escape(str(f))}[/]")
+    if blocking:
+        listed = "\n".join(f"  {f}" for f in blocking)
+        raise InputError(
+            f"the client retrospective of {incident_id} fails the check; nothing was written:\n"
+            f"{listed}",
+            hint="fix the incident's client-visible texts (the field is named after each "
+            "finding), then run the report again",
+        )
 
 
 def _portfolio(

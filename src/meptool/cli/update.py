@@ -103,11 +103,14 @@ def draft_cmd(
         output=output,
         force=force,
     )
+    failed = any(f.blocking for r in results for f in r.findings)
     if results[0].printed is not None:
         import sys
 
         sys.stdout.write(results[0].printed)
         _show_findings(results[0].findings)
+        if failed:
+            raise typer.Exit(1)
         return
     if json_:
         data = [
@@ -123,6 +126,8 @@ def draft_cmd(
             for result in results
         ]
         print_json(data[0] if len(data) == 1 else data)
+        if failed:
+            raise typer.Exit(1)
         return
     for result in results:
         note(
@@ -133,6 +138,13 @@ def draft_cmd(
         for path in result.files:
             echo(ws.display(path))
         _show_findings(result.findings)
+    if failed:
+        note(
+            f"the draft is kept but fails the check: fix the incident (or the files), then "
+            f"draft again, or check it with 'meptool update check {incident_id}'",
+            "red",
+        )
+        raise typer.Exit(1)
     _next(ws, incident_id, "draft")
 
 
@@ -187,10 +199,17 @@ def approve_cmd(
         str | None, typer.Option("--by", help="Who approves (not the project lead).")
     ] = None,
     seq: SeqOpt = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Approve despite blocking check findings (logged)."),
+    ] = False,
     workspace: WorkspaceOpt = None,
     no_input: NoInputOpt = False,
 ) -> None:
-    """Sign a draft off: its hash is recorded, so an edit afterwards voids the approval."""
+    """Sign a draft off: its hash is recorded, so an edit afterwards voids the approval.
+
+    A draft that fails the check is refused unless --force (logged in check_overrides).
+    """
     from meptool.errors import UsageError
     from meptool.updates.drafts import approve
 
@@ -200,7 +219,7 @@ def approve_cmd(
         if not interactive(state):
             raise UsageError("missing --by", hint="say who approves, e.g. --by 'Paul Roux'")
         by = typer.prompt("Approved by")
-    comm, findings = approve(ws, incident_id, by=by, seq=seq)
+    comm, findings = approve(ws, incident_id, by=by, seq=seq, force=force)
     note(f"update {comm.seq} of {incident_id} approved by {comm.approved_by}")
     if findings:
         _show_findings(findings)

@@ -459,3 +459,28 @@ def default_path(ws: Workspace, incident_id: str, audience: str, fmt: str) -> Pa
     """`incidents/ID/retro.<fmt>` for the team, `retro-client.<fmt>` for the client."""
     name = "retro" if audience == "team" else "retro-client"
     return ws.incident_dir(incident_id) / f"{name}.{fmt}"
+
+
+def review(ws: Workspace, incident: Incident, audience: str, text: str, fmt: str) -> list[Any]:
+    """`update check`'s rules over a rendered retrospective, before it is written.
+
+    The client's version runs every rule but the update's six elements (ownership
+    stance, blame, internal leaks, secrets): its blocking findings stop the
+    report. The team's version may quote internal notes, so only secrets are
+    looked for, and they warn (the team reads it, but a password in an internal
+    note is still one to rotate).
+    """
+    from dataclasses import replace
+
+    from meptool.updates.check import CLIENT_REPORT, TEAM_REPORT, check_text
+
+    client = audience == "client"
+    found = check_text(
+        text,
+        source=ws.display(default_path(ws, incident.id, audience, fmt)),
+        incident=incident,
+        internal_hostnames=ws.config.internal_hostnames,
+        rules=CLIENT_REPORT if client else TEAM_REPORT,
+        html=fmt == "html",
+    )
+    return found if client else [replace(f, level="warning") for f in found]

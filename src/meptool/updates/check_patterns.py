@@ -1,93 +1,74 @@
-"""The words `update check` looks for, in French and English (data only).
+"""The rules of `update check` as data: lexicons with the examples that pin them.
 
-Each is a regular expression over normalised text (casefolded, straight
-apostrophes, collapsed whitespace); see meptool.updates.check for the rules using them.
+Each language has its own module (`check_rules_fr`, `check_rules_en`) holding
+`LEXICONS`, a mapping of lexicon name -> `Lexicon`. A lexicon is a list of
+regular expressions over normalised text (casefolded, straight apostrophes,
+collapsed whitespace, see `norm`), with sentences it must match (`examples`)
+and sentences it must not (`counterexamples`); tests/test_check_rules.py holds
+every lexicon to its examples. The rules themselves (meptool.updates.check) read the
+lexicons of both languages at once, so that a French draft with an English
+sentence, or the reverse, is judged too.
+
+What does not depend on a language (identifiers, secrets' shapes) is here.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-
-def rx(*alternatives: str) -> re.Pattern[str]:
-    """One case-insensitive pattern matching any of the alternatives."""
-    return re.compile("|".join(alternatives), re.IGNORECASE)
-
-
-ELEMENTS: list[tuple[str, str, str, re.Pattern[str]]] = [
-    (
-        "ownership",
-        "acknowledgement.statement",
-        "does not own the problem (say it is our error and that we take responsibility)",
-        rx(
-            r"responsabilit",
-            r"notre erreur",
-            r"de notre fait",
-            r"nos excuses",
-            r"responsib",
-            r"our (mistake|error|fault)",
-            r"mistake (is|was) ours",
-            r"we apologi[sz]e",
-            r"we are sorry",
-        ),
-    ),
-    (
-        "known",
-        "impact.summary",
-        "does not say what is known now (e.g. a 'Ce que nous savons' / 'What we know' part)",
-        rx(r"ce que nous savons", r"what we know"),
-    ),
-    (
-        "unknown",
-        "root_cause",
-        "does not say what is not known yet",
-        rx(
-            r"ne savons pas",
-            r"reste à (confirmer|vérifier|établir)",
-            r"pas encore",
-            r"(don't|do not) (yet )?know",
-            r"not (yet )?known",
-            r"still to (confirm|check)",
-            r"remains to be",
-        ),
-    ),
-    (
-        "actions",
-        "corrective_plan",
-        "does not list what is being done (e.g. 'Ce que nous faisons' / 'What we are doing')",
-        rx(r"ce que nous faisons", r"plan d'actions?", r"what we are doing", r"action plan"),
-    ),
-    (
-        "next-update",
-        "next_update_due",
-        "does not say when the next update will come",
-        rx(
-            r"prochain point",
-            r"prochaine? (mise à jour|nouvelles|message)",
-            r"nouveau point",
-            r"next update",
-            r"update you again",
-        ),
-    ),
-    (
-        "contact",
-        "team.lead",
-        "does not offer a call (e.g. 'je vous appelle' / 'I can call you')",
-        rx(r"appel", r"vive voix", r"téléphone", r"\bcall\b", r"on the phone"),
-    ),
-]
-SCHEDULE = rx(
-    r"délai",
-    r"décal",
-    r"retard",
-    r"calendrier",
-    r"budget",
-    r"livraison",
-    r"delay",
-    r"schedule",
-    r"delivery",
+# The lexicons every language module defines (checked by the tests).
+NAMES = (
+    "own",  # we own the error
+    "deny",  # we deny it (block)
+    "deflect",  # we move it to a third party (warn)
+    "blame_verb",  # what follows a person who failed ("Paul a oublié")
+    "blame_noun",  # what precedes a person who failed ("erreur de Paul")
+    "blame_passive",  # a failure done "by" a person ("oublié par Paul")
+    "client_blame",  # the client blamed (warn)
+    "known",  # what is known now
+    "unknown",  # what is not known yet
+    "actions",  # what is being done
+    "schedule",  # the delay, the delivery date, the budget
+    "agreement",  # the client's agreement
+    "ask",  # a request to the reader
+    "next_update",  # the promise of the next update
+    "when",  # a time or a day
+    "call",  # a call offered
+    "jargon",  # words a decision-maker should not have to decode
+    "secret_label",  # the words that introduce a credential
 )
-AGREEMENT = rx(r"accord", r"valid", r"agree", r"approv", r"confirm")
+
+
+def norm(text: str) -> str:
+    """Casefolded, straight apostrophes, whitespace (including no-break spaces) collapsed."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'").casefold()
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Regular expressions (over `norm`-alised text) and the sentences that pin them."""
+
+    patterns: tuple[str, ...]
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+    note: str = ""
+    _compiled: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """One pattern for all the alternatives."""
+        if not self._compiled:
+            self._compiled.append(re.compile("|".join(f"(?:{p})" for p in self.patterns)))
+        return self._compiled[0]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match in already normalised text."""
+        return self.regex.search(text)
+
+
+# --- language-independent shapes ---------------------------------------------
 
 SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("a private key", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
@@ -110,13 +91,6 @@ SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "a password or token",
-        re.compile(
-            r"\b(?:mot de passe|password|passwd|pwd|api[_ -]?key|secret|token)\s*[:=]\s*\S{4,}",
-            re.IGNORECASE,
-        ),
-    ),
-    (
         "an internal host name",
         re.compile(
             r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|intranet|corp|lan|local)\b", re.IGNORECASE
@@ -124,32 +98,75 @@ SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
-BLAME = rx(
-    r"\bfaute\b",
-    r"\bfautif",
-    r"à cause d",
-    r"\ba oublié",
-    r"\bn'a pas (testé|vérifié|vu|fait)",
-    r"\berreur de\b",
-    r"\bnégligen",
-    r"\bs'est trompé",
-    r"\ba cassé",
-    r"\bresponsable de l'",
-    r"\bfault\b",
-    r"\bblame",
-    r"\bbecause of\b",
-    r"\bforgot\b",
-    r"\bfailed to\b",
-    r"\bmistake\b",
-    r"\bnegligen",
-    r"\bbroke\b",
-    r"\bresponsible for\b",
-    r"\bcaused by\b",
+# A value after "mdp :", "password=" etc. that is a credential, not a word of prose:
+# it holds a digit or a sign next to letters, or capitals inside, or is a classic.
+WEAK_PASSWORDS = frozenset(
+    [
+        "admin",
+        "root",
+        "password",
+        "motdepasse",
+        "azerty",
+        "qwerty",
+        "changeme",
+        "letmein",
+        "secret",
+        "test",
+        "toor",
+        "administrateur",
+        "welcome",
+        "bienvenue",
+    ]
 )
-JARGON = re.compile(
-    r"\b(api|rollback|roll-back|hotfix|hot-fix|commit|pipeline|merge|sql|dns|endpoint|timeout"
-    r"|backend|back-end|frontend|front-end|ci/cd|regex|null|exception|stack ?trace|kubernetes"
-    r"|k8s|docker|cluster|cache|token|http|json|yaml|logs?|refactor\w*|webhook|cron|build"
-    r"|staging)\b",
-    re.IGNORECASE,
+CREDENTIAL_VALUE = re.compile(
+    r"^(?=.*[A-Za-zÀ-ÿ])(?:(?=.*\d)|(?=.*[^\w\s])|(?=.*[a-zà-ÿ][A-ZÀ-Þ])).{4,}$"
+)
+
+# A word shaped like a password even without a label: ten signs or more, with lower and
+# upper case, a digit and one of the signs password rules ask for ("Paiement2026!").
+PASSWORD_SHAPED = re.compile(
+    r"(?<!\S)(?!\S*(?:://|@|www\.))(?=\S*[a-zà-ÿ])(?=\S*[A-ZÀ-Þ])(?=\S*\d)"
+    r"(?=\S*[!#$%&*?+=~^])\S{10,64}(?!\S)"
+)
+
+# Identifiers and tokens a decision-maker should not meet (case matters here, so
+# these run over the original text, not `norm`).
+IDENTIFIERS: list[tuple[str, re.Pattern[str]]] = [
+    # getUserById, PaymentServiceImpl: two humps; OOMKilled, CheckoutService: a code suffix.
+    (
+        "a code identifier",
+        re.compile(
+            r"\b(?:[a-z]+(?:[A-Z][a-z0-9]+){2,}|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){2,}"
+            r"|[A-Za-z][A-Za-z0-9]*(?:Service|Controller|Manager|Handler|Exception|Error"
+            r"|Killed|Factory|Repository|Client|Config|Impl|Id|Dto|Api))\b"
+        ),
+    ),
+    ("a code identifier", re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")),
+    ("a commit hash", re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b")),
+]
+# Brands and words that look like identifiers to the patterns above.
+IDENTIFIER_ALLOWED = frozenset(
+    [
+        "iPhone",
+        "iPad",
+        "iCloud",
+        "eBay",
+        "LinkedIn",
+        "YouTube",
+        "PayPal",
+        "WordPress",
+        "WooCommerce",
+        "PrestaShop",
+        "JavaScript",
+        "TypeScript",
+        "PowerPoint",
+        "SharePoint",
+        "OneDrive",
+        "McDonald",
+        "MasterCard",
+        "FedEx",
+        "GitHub",
+        "GitLab",
+        "DevOps",
+    ]
 )

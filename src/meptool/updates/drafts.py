@@ -456,11 +456,60 @@ def _langs(files: list[tuple[Path, Audience | None]]) -> list[tuple[Path, str]]:
 
 
 def check_comm(ws: Workspace, incident: Incident, comm: Communication) -> list[Finding]:
-    """Check every file of a logged update (or call invitation)."""
+    """Check every file of a logged update (or call invitation), and whether the incident
+    changed since."""
     files: list[tuple[Path, Audience | None]] = [
         (resolve(ws, f), comm.audience) for f in comm.files
     ]
-    return check_files(ws, incident, files, comm.language.value, invitation=not comm.is_update)
+    findings = check_files(ws, incident, files, comm.language.value, invitation=not comm.is_update)
+    return findings + staleness(incident, comm, comm.files[0] if comm.files else incident.id)
+
+
+# What a timeline entry of each kind says changed (EntryKind values).
+_CHANGES = {
+    "plan": "the plan",
+    "action": "the progress of an action",
+    "root-cause": "the root cause",
+    "status": "the status",
+    "acknowledgement": "the acknowledgement",
+    "note": "the timeline",
+    "detection": "the timeline",
+}
+
+
+def changes_since(incident: Incident, at: dt.datetime) -> list[str]:
+    """What the incident's timeline says changed after `at`, in order, each once."""
+    said: list[str] = []
+    for entry in sorted(incident.timeline, key=lambda e: e.at):
+        if entry.at <= at or entry.kind in (EntryKind.UPDATE, EntryKind.FEEDBACK):
+            continue
+        what = _CHANGES.get(entry.kind.value if entry.kind else "note", "the timeline")
+        if entry.kind == EntryKind.STATUS and entry.status:
+            what = f"the status (now {entry.status.value})"
+        if what not in said:
+            said.append(what)
+    return said
+
+
+def staleness(incident: Incident, comm: Communication, source: str) -> list[Finding]:
+    """A warning when the incident changed after the draft was made (not once it is sent)."""
+    if comm.status == CommStatus.SENT:
+        return []
+    changed = changes_since(incident, comm.at)
+    if not changed:
+        return []
+    what = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+    return [
+        Finding(
+            "stale",
+            "warning",
+            f"{what} changed since this draft ({comm.at.isoformat(timespec='minutes')}): "
+            f"draft again with 'meptool update draft {incident.id}'",
+            source,
+            None,
+            "timeline",
+        )
+    ]
 
 
 def check_target(ws: Workspace, target: str, seq: int | None = None) -> list[Finding]:
@@ -480,7 +529,13 @@ def check_target(ws: Workspace, target: str, seq: int | None = None) -> list[Fin
     incident_id = next((p for p in path.resolve().parts[::-1] if ID_RE.match(p)), None)
     found = store.read(ws, incident_id)[0] if incident_id else None
     audience = next((a for a in Audience if f"-{a.value}-" in path.name), None)
-    return check_files(ws, found, [(path, audience)], invitation="-invite" in path.name)
+    findings = check_files(ws, found, [(path, audience)], invitation="-invite" in path.name)
+    if found is not None:
+        name = relative(ws, path)
+        comm = next((c for c in found.communications if name in c.files), None)
+        if comm is not None:
+            findings += staleness(found, comm, ws.display(path))
+    return findings
 
 
 # --- approve -------------------------------------------------------------------
@@ -500,9 +555,13 @@ def state(ws: Workspace, comm: Communication) -> str:
 
 
 def approve(
-    ws: Workspace, incident_id: str, *, by: str, seq: int | None = None
+    ws: Workspace, incident_id: str, *, by: str, seq: int | None = None, force: bool = False
 ) -> tuple[Communication, list[Finding]]:
-    """Record who approved which bytes of the draft, and when."""
+    """Record who approved which bytes of the draft, and when.
+
+    A draft that fails the check is refused unless `force`; then the findings
+    the approver overrode are logged in `check_overrides`.
+    """
     from meptool.files import store
 
     by = " ".join(by.split())
@@ -521,8 +580,21 @@ def approve(
                 "require_approval: false in meptool.yaml if you work alone",
             )
         digest = fingerprint(ws, comm.files)
+        blocking = [f for f in check_comm(ws, incident, comm) if f.blocking]
+        ref = f"update {comm.seq} of {incident_id}"
+        if blocking and not force:
+            listed = "\n".join(f"  {f}" for f in blocking)
+            raise InputError(
+                f"{ref} fails the check; it was not approved:\n{listed}",
+                hint=f"fix the draft (or draft again: meptool update draft {incident_id}), or "
+                "approve it anyway with --force (logged in check_overrides)",
+            )
         i = index(incident, comm)
         now = ws.now()
+        if blocking:
+            overrides = [o.model_dump(exclude_none=True) for o in comm.check_overrides]
+            override = {"at": now, "by": by, "findings": [f"approve: {f}" for f in blocking]}
+            ed.set("communications", i, "check_overrides", value=[*overrides, override])
         ed.set("communications", i, "status", value=CommStatus.APPROVED)
         ed.set("communications", i, "approved_by", value=by)
         ed.set("communications", i, "approved_at", value=now)

@@ -189,3 +189,92 @@ def detect_secrets(lines: list[str]) -> list[tuple[int, str]]:
     finally:
         os.unlink(tmp)
     return found
+
+
+# --- what detect-secrets does not look for -------------------------------------------
+
+_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?!\w|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:/\d{1,3})?(?![\w:])")
+
+
+def internal_addresses(line: str) -> list[str]:
+    """Private, loopback, link-local and shared IPv4/IPv6 addresses in a line."""
+    import ipaddress
+
+    shared = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT
+    found: list[str] = []
+    for match in [*_IPV4.finditer(line), *_IPV6.finditer(line)]:
+        text = match.group(0)
+        try:
+            ip = ipaddress.ip_address(text.split("/")[0])
+        except ValueError:
+            continue
+        if (
+            ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or (ip.version == 4 and ip in shared)
+            or (ip.version == 6 and ip.is_site_local)
+        ) and not ip.is_unspecified:
+            found.append(text)
+    return found
+
+
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+_CARD = re.compile(r"(?<![\d,.])(?:\d[ -]?){12,18}\d(?![\d,])")
+_CARD_CONTEXT = re.compile(r"\b(?:siret|siren|tva|vat|ref|réf|n° de commande|order)\b[^\d]{0,12}$")
+
+
+def iban_valid(text: str) -> bool:
+    """Whether an IBAN's ISO 7064 mod-97 check holds."""
+    compact = text.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    moved = compact[4:] + compact[:4]
+    digits = "".join(str(int(c, 36)) for c in moved)
+    return int(digits) % 97 == 1
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a number passes the Luhn check (the one payment cards carry)."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        value = int(char)
+        if i % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def _card_shaped(digits: str) -> bool:
+    """Length and first digits of a Visa, Mastercard, Amex, Diners, Discover or CB card."""
+    n = len(digits)
+    if len(set(digits)) == 1:
+        return False
+    if digits[0] == "4":
+        return n in (13, 16, 19)
+    if digits[:2] in ("34", "37"):
+        return n == 15
+    if digits[:2] in ("30", "36", "38"):
+        return n == 14
+    if "51" <= digits[:2] <= "55" or "2221" <= digits[:4] <= "2720":
+        return n == 16
+    if digits[0] == "6":
+        return n in (16, 19)
+    return False
+
+
+def personal_data(line: str) -> list[tuple[str, str]]:
+    """(what, text) for IBANs and payment card numbers whose check digits hold."""
+    found: list[tuple[str, str]] = []
+    for match in _IBAN.finditer(line):
+        if iban_valid(match.group(0)):
+            found.append(("an IBAN", match.group(0)))
+    for match in _CARD.finditer(line):
+        digits = re.sub(r"\D", "", match.group(0))
+        before = line[: match.start()].casefold()
+        if _card_shaped(digits) and luhn_valid(digits) and not _CARD_CONTEXT.search(before):
+            found.append(("a payment card number", match.group(0).strip()))
+    return found

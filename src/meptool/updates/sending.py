@@ -240,7 +240,7 @@ def deliver(ws: Workspace, preview: Preview, *, by: str | None = None) -> Sent:
         if preview.blocking:
             overrides = [o.model_dump(exclude_none=True) for o in comm.check_overrides]
             override: dict[str, Any] = {"at": now, "by": by or _lead(incident)}
-            override["findings"] = [str(f) for f in preview.blocking]
+            override["findings"] = [f"send: {f}" for f in preview.blocking]
             ed.set("communications", i, "check_overrides", value=[*overrides, override])
         if comm.next_update_at:
             ed.set("next_update_due", value=comm.next_update_at)
