@@ -78,6 +78,8 @@ GITIGNORE = """\
 .meptool/
 # temporary files of interrupted writes
 .*.tmp
+# the client portal (meptool portal build), published by CI, not committed
+portal/
 """
 
 

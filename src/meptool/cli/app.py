@@ -108,6 +108,7 @@ def _register() -> None:
     from meptool.cli import (
         feedback,
         incident,
+        portal,
         retro,
         templates_cmd,
         update,
@@ -121,6 +122,7 @@ def _register() -> None:
     app.add_typer(update.app, name="update")
     app.add_typer(retro.app, name="retro")
     app.add_typer(feedback.app, name="feedback")
+    app.add_typer(portal.app, name="portal")
     app.add_typer(templates_cmd.app, name="templates")
 
 
