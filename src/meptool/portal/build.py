@@ -189,7 +189,7 @@ def build(
 
 
 def _build(ws: Workspace, out: Path, *, client: str | None, lang: str | None, force: bool) -> Built:
-    run = _Run(ws, out, lang=lang)
+    run = _Run(ws, out, client=client, lang=lang)
     try:
         chosen = run.scan(client)
         if run.nothing_changed():
@@ -211,7 +211,7 @@ def _build(ws: Workspace, out: Path, *, client: str | None, lang: str | None, fo
 class _Run:
     """One build: the state of the last one, what changed, the new tree."""
 
-    def __init__(self, ws: Workspace, out: Path, *, lang: str | None) -> None:
+    def __init__(self, ws: Workspace, out: Path, *, client: str | None, lang: str | None) -> None:
         config = ws.config
         self.ws = ws
         self.out = out
@@ -223,7 +223,7 @@ class _Run:
         self.result = Built(out)
         self.reader = _Reader(ws)
         self.tree = Tree(out)
-        self.options: dict[str, Any] = {"lang": lang, "base_url": self.base_url}
+        self.options: dict[str, Any] = {"client": client, "lang": lang, "base_url": self.base_url}
         self.fingerprint = _code_fingerprint(ws)
         self.state_path = _state_file(ws, out)
         self.manifest_bytes = _read_bytes(out / MANIFEST)
@@ -252,10 +252,6 @@ class _Run:
         """Which incidents changed, and for those their client and languages; the clients."""
         from meptool import cache
 
-        self.options["client"] = client
-        if self.state.get("options") != self.options:
-            self.state = {"incidents": {}, "clients": {}}
-            self.recs = self.state["incidents"]
         for path, key in cache.scan(self.ws):
             incident_id = path.parent.name
             rec = self.recs.get(incident_id)
