@@ -61,14 +61,43 @@ class Built:
 # --- where ---------------------------------------------------------------------------------
 
 
+def config_facts(ws: Workspace) -> dict[str, Any]:
+    """What the portal needs of `meptool.yaml`, validated only when the file changed.
+
+    A build with nothing to do then imports neither Pydantic nor Jinja.
+    """
+    where = ws.state_dir / "cache" / "portal-config.json"
+    key = [__version__, FORMAT, _stat(ws.config_path)]
+    stored = _read_json(where)
+    if (
+        isinstance(stored, dict)
+        and stored.get("key") == key
+        and isinstance(stored.get("facts"), dict)
+    ):
+        found: dict[str, Any] = stored["facts"]
+        return found
+    config = ws.config  # validates, with located errors
+    portal = config.portal
+    team = config.team
+    facts = {
+        "language": config.language.value,
+        "client": config.client.name if config.client else None,
+        "base_url": portal.base_url if portal else None,
+        "output": portal.output if portal else None,
+        "author": team.lead.name if team and team.lead else None,
+        "templates_dir": str(ws.templates_dir) if ws.templates_dir else None,
+    }
+    _save_state(where, {"key": key, "facts": facts})
+    return facts
+
+
 def output_folder(ws: Workspace, output: str | None) -> Path:
     """The output folder: `--output`, else `portal.output` of meptool.yaml, else `portal/`."""
-    config = ws.config.portal
     if output is not None:
         path = Path(output).expanduser()
         path = path if path.is_absolute() else Path.cwd() / path
     else:
-        path = ws.root / ((config.output if config and config.output else None) or DEFAULT_OUTPUT)
+        path = ws.root / (config_facts(ws)["output"] or DEFAULT_OUTPUT)
     path = Path(os.path.abspath(path))
     resolved = path.resolve()
     root = ws.root.resolve()
@@ -110,9 +139,10 @@ def _code_fingerprint(ws: Workspace) -> str:
     parts = [__version__, str(FORMAT)]
     roots = [Path(__file__).parent, templating.package_templates() / "portal"]
     roots.append(templating.package_templates() / "retro" / "_style.css.j2")
-    if ws.templates_dir is not None:
-        roots.append(ws.templates_dir / "portal")
-        roots.append(ws.templates_dir / "retro" / "_style.css.j2")
+    user = config_facts(ws)["templates_dir"]
+    if user is not None:
+        roots.append(Path(user) / "portal")
+        roots.append(Path(user) / "retro" / "_style.css.j2")
     for root in roots:
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
         for path in files:
@@ -212,14 +242,14 @@ class _Run:
     """One build: the state of the last one, what changed, the new tree."""
 
     def __init__(self, ws: Workspace, out: Path, *, client: str | None, lang: str | None) -> None:
-        config = ws.config
+        config = config_facts(ws)
         self.ws = ws
         self.out = out
         self.lang = lang
-        self.default_lang = config.language.value
-        self.default_client = config.client.name if config.client else None
-        self.base_url = config.portal.base_url if config.portal else None
-        self.author = config.team.lead.name if config.team and config.team.lead else None
+        self.default_lang: str = config["language"]
+        self.default_client: str | None = config["client"]
+        self.base_url: str | None = config["base_url"]
+        self.author: str | None = config["author"]
         self.result = Built(out)
         self.reader = _Reader(ws)
         self.tree = Tree(out)
@@ -327,15 +357,15 @@ class _Run:
         own = {code for i in ids for code in self.current[i]["own"]}
         langs = [self.lang] if self.lang else _order(own, self.default_lang)
         envs = {code: site.environment(self.ws, code) for code in langs}
-        cities = {code: site.city(self.ws.tz, code) for code in langs}
+        shared = {code: site.chrome(envs[code], self.ws.tz, code) for code in langs}
         cards: dict[str, list[dict[str, Any]]] = {code: [] for code in langs}
         found: dict[str, list[dict[str, Any]]] = {code: [] for code in langs}
         for incident_id in ids:
-            views = self._incident(incident_id, name, langs, envs, cities)
+            views = self._incident(incident_id, name, langs, envs, shared)
             for code, shown in (views or {}).items():
                 cards[code].append(shown["card"])
                 found[code].extend(shown["events"])
-        self._client_pages(name, langs, envs, cities, cards=cards, found=found)
+        self._client_pages(name, langs, envs, shared, cards=cards, found=found)
 
     def _incident(
         self,
@@ -343,7 +373,7 @@ class _Run:
         name: str,
         langs: list[str],
         envs: dict[str, Any],
-        cities: dict[str, str],
+        shared: dict[str, Any],
     ) -> dict[str, Any] | None:
         """The pages of one incident (carried over when nothing they show changed)."""
         from meptool.portal import feeds, site, visible
@@ -385,7 +415,7 @@ class _Run:
                 v,
                 client=name,
                 langs=_switch(langs, code, f"{incident_id}.html", depth=1),
-                city_name=cities[code],
+                shared=shared[code],
             )
             tree.put(f"{slug}/{code}/{incident_id}.html", page.encode("utf-8"), rec["files"])
             rec["views"][code] = {"card": site.card(v), "events": feeds.events(v, slug)}
@@ -401,7 +431,7 @@ class _Run:
         name: str,
         langs: list[str],
         envs: dict[str, Any],
-        cities: dict[str, str],
+        shared: dict[str, Any],
         *,
         cards: dict[str, list[dict[str, Any]]],
         found: dict[str, list[dict[str, Any]]],
@@ -438,7 +468,7 @@ class _Run:
                     client=name,
                     cards=cards[code],
                     langs=_switch(langs, code, "index.html", depth=depth),
-                    city_name=cities[code],
+                    shared=shared[code],
                     prefix=prefix,
                 )
                 self.tree.put(rel, home.encode("utf-8"), mine)

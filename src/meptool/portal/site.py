@@ -20,23 +20,33 @@ def _moment(value: Any) -> Any:
 
 
 def filters(lang: str, tz: dt.tzinfo) -> dict[str, Callable[..., Any]]:
-    """`portal_*` filters: times as people say them, in the client's language and zone."""
-    from babel.dates import format_date, format_time
+    """`portal_*` filters: times as people say them, in the client's language and zone.
+
+    Babel's names of months and day periods are read once: thousands of pages
+    format tens of thousands of times, and Babel's pattern formatting is the
+    slow part of that.
+    """
+    from babel import Locale
+
+    locale = Locale.parse(lang)
+    months = dict(locale.months["format"]["wide"])
+    periods = dict(locale.day_periods["format"]["abbreviated"])
 
     def day(value: Any) -> str:
         value = _moment(value)
         if isinstance(value, dt.datetime):
             value = value.astimezone(tz).date()
-        text = str(format_date(value, "d MMMM y", locale=lang))
-        if lang == "fr" and value.day == 1:
-            text = "1er" + text[1:]  # « le 1er décembre »
-        return text
+        if lang == "fr":  # « le 1er décembre 2026 »
+            return f"{value.day}{'er' if value.day == 1 else ''} {months[value.month]} {value.year}"
+        return f"{value.day} {months[value.month]} {value.year}"
 
     def when(value: Any) -> str:
         value = _moment(value).astimezone(tz)
         if lang == "fr":
-            return f"{day(value)} à {format_time(value, 'H', locale=lang)} h {value:%M}"
-        return f"{day(value)} at {format_time(value, 'h:mm a', locale=lang)}"
+            return f"{day(value)} à {value.hour} h {value.minute:02d}"
+        hour = value.hour % 12 or 12
+        period = periods["am" if value.hour < 12 else "pm"]
+        return f"{day(value)} at {hour}:{value.minute:02d} {period}"
 
     def iso(value: Any) -> str:
         value = _moment(value)
@@ -66,15 +76,31 @@ def city(tz: dt.tzinfo, lang: str) -> str:
     return str(get_timezone_location(tz, locale=lang, return_city=True))
 
 
-def _common(lang: str, client: str, langs: list[dict[str, Any]], city_name: str) -> dict[str, Any]:
+def style(env: Environment) -> Any:
+    """The pages' CSS, rendered once per build (a workspace may override it by name)."""
+    from markupsafe import Markup
+
+    from meptool import templating
+
+    return Markup(templating.render(env, "portal/_style.css.j2", {}))
+
+
+def chrome(env: Environment, tz: dt.tzinfo, lang: str) -> dict[str, Any]:
+    """What every page of a language shares: its CSS and how it names the time zone."""
+    return {"css": style(env), "city": city(tz, lang)}
+
+
+def _common(
+    lang: str, client: str, langs: list[dict[str, Any]], shared: dict[str, Any]
+) -> dict[str, Any]:
     return {
+        **shared,
         "lang": lang,
         "w": wording.WORDS[lang],
         "words_status": wording.STATUS[lang],
         "words_severity": wording.SEVERITY[lang],
         "client": client,
         "langs": langs,
-        "city": city_name,
         "feed_href": "feed.atom",
         "ics_href": "updates.ics",
     }
@@ -86,14 +112,14 @@ def incident_page(
     *,
     client: str,
     langs: list[dict[str, Any]],
-    city_name: str,
+    shared: dict[str, Any],
 ) -> str:
     """The page of one incident."""
     from meptool import templating
 
     done = sum(1 for a in v.actions if a["status"] == "done")
     context = {
-        **_common(v.lang, client, langs, city_name),
+        **_common(v.lang, client, langs, shared),
         "v": v,
         "progress_text": wording.progress(done, len(v.actions), v.lang),
         "retro_href": f"../retro/{v.id}.html",
@@ -108,7 +134,7 @@ def home_page(
     client: str,
     cards: list[dict[str, Any]],
     langs: list[dict[str, Any]],
-    city_name: str,
+    shared: dict[str, Any],
     prefix: str,
 ) -> str:
     """The client's home: open incidents first, then past ones."""
@@ -122,7 +148,7 @@ def home_page(
     past = sorted((c for c in cards if not c["open"]), key=lambda c: (_neg(c["opened"]), c["id"]))
     last = max((c["last_sent"] for c in cards if c["last_sent"]), default=None, key=_utc)
     context = {
-        **_common(lang, client, langs, city_name),
+        **_common(lang, client, langs, shared),
         "open": open_,
         "past": past,
         "last_sent": last,

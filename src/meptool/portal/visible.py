@@ -21,12 +21,14 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meptool.enums import CommStatus, Status, Visibility
-from meptool.model import Incident
 from meptool.portal import wording
-from meptool.workspace import Workspace
+
+if TYPE_CHECKING:
+    from meptool.model import Incident
+    from meptool.workspace import Workspace
 
 OPEN_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED, Status.MITIGATED)
 RETRO_FILE = "retro-client.html"
