@@ -60,9 +60,9 @@ def build(
       meptool portal build
       meptool portal build --client "Maison Dupont" --output public
     """
-    import sys
+    from rich.markup import escape
 
-    from meptool.cli.output import echo, info, print_json
+    from meptool.cli.output import echo, error, info, print_json
     from meptool.portal.build import build as run_build
 
     state = settings(ctx, workspace, no_input)
@@ -70,12 +70,14 @@ def build(
     result = run_build(
         ws, client=client, lang=lang.value if lang else None, output=output, force=force
     )
+    for line in result.warnings:
+        info(f"[yellow]warning:[/] {escape(line)}")
     for line in result.problems:
-        sys.stderr.write(f"meptool: {line}\n")
+        error(line)
     if result.invalid:
-        sys.stderr.write(
-            f"meptool: {len(result.invalid)} invalid incident file(s) left out of the portal; "
-            "see 'meptool incident validate'\n"
+        error(
+            f"{len(result.invalid)} invalid incident file(s) left out of the portal; "
+            "the rest is built"
         )
     shown = ws.display(result.output)
     if json_:

@@ -54,7 +54,8 @@ class Built:
     removed: list[str] = field(default_factory=list)
     files: int = 0
     invalid: list[str] = field(default_factory=list)  # incident files left out
-    problems: list[str] = field(default_factory=list)  # every problem, one line each
+    problems: list[str] = field(default_factory=list)  # of the invalid files, one line each
+    warnings: list[str] = field(default_factory=list)  # what else was left out, and why
     up_to_date: bool = False
 
 
@@ -307,7 +308,7 @@ class _Run:
         data = json.loads(row.data or "{}")
         name = ((data.get("client") or {}).get("name")) or self.default_client
         if not name:
-            self.result.problems.append(
+            self.result.warnings.append(
                 f"{ws.display(path)}: no client named (client.name), in the file or in "
                 "meptool.yaml; left out of the portal"
             )
@@ -409,7 +410,7 @@ class _Run:
             problems: list[str] = []
             v = visible.view(ws, incident, code, default_lang=self.default_lang, problems=problems)
             if code == langs[0]:
-                self.result.problems.extend(problems)
+                self.result.warnings.extend(problems)
             page = site.incident_page(
                 envs[code],
                 v,

@@ -32,7 +32,7 @@ def events(v: View, slug: str) -> list[dict[str, Any]]:
                 "kind": "update",
                 "at": utc(u.sent_at),
                 "incident": v.id,
-                "title": f"{v.title} — {w['update_n'].format(seq=u.seq)}{w['colon']} {u.subject}",
+                "title": f"{v.title} — {w['update_n'].format(seq=u.seq)}",
                 "lang": u.language,
                 "content": None,
                 "source": u.source,
@@ -109,7 +109,7 @@ def calendar(*, lang: str, client: str, slug: str, base: str, cards: list[dict[s
     cal.add("prodid", f"-//meptool//portal//{lang.upper()}")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{client} — {w['next_update']}")
+    cal.add("x-wr-calname", w["ics_name"].format(client=client))
     for c in sorted(cards, key=lambda c: (c["due"] or "", c["id"])):
         if not c["open"] or not c["due"]:
             continue

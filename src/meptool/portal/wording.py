@@ -188,6 +188,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "times": "Heures de {city}.",
         "footer": "Cet espace reprend les points envoyés et les éléments rédigés pour vous.",
         "feed_title": "{client} — incidents",
+        "ics_name": "{client} — prochains points",
         "ics_summary": "Prochain point : {title}",
         "ics_description": "Nous nous sommes engagés à vous envoyer un point sur l'incident "
         "{id} à cette heure au plus tard.",
@@ -258,6 +259,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "times": "Times are {city} time.",
         "footer": "This space shows the updates we sent and what we wrote for you.",
         "feed_title": "{client} — incidents",
+        "ics_name": "{client} — next updates",
         "ics_summary": "Next update: {title}",
         "ics_description": "We committed to sending you an update on incident {id} by this time.",
         "language_name": {"fr": "French", "en": "English"},
