@@ -196,3 +196,28 @@ def test_only_what_changed_is_written(ws: Path, run_in) -> None:
     assert "missing or changed since it was sent" in result.stderr
     page = text_of(ws / SITE / "fr" / f"{ID}.html")
     assert "plus disponible tel qu'il a été envoyé" in page and "Salut" not in page
+
+
+def test_each_client_sees_only_their_incidents(example: Path, run_in) -> None:
+    source = (example / "incidents" / "MEP-2026-002" / "incident.yaml").read_text("utf-8")
+    other = example / "incidents" / "MEP-2026-003"
+    other.mkdir()
+    text = source.replace("MEP-2026-002", "MEP-2026-003").replace(
+        "title: Exports CSV des commandes vides depuis la MEP 2.3.1",
+        "title: Tracking page down\nclient:\n  name: Acme Logistics",
+    )
+    (other / "incident.yaml").write_text(text, "utf-8")
+    result = build(run_in, example, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["clients"] == ["Acme Logistics", "Maison Dupont"]
+    others = {
+        "maison-dupont": ["MEP-2026-003", "Acme", "Tracking page"],
+        "acme-logistics": ["MEP-2026-001", "MEP-2026-002", "Maison Dupont", "Paiement"],
+    }
+    for folder, foreign in others.items():
+        for path in (example / "portal" / folder).rglob("*"):
+            text = path.read_text("utf-8") if path.is_file() else ""
+            assert not [word for word in foreign if word in text], path
+    assert not (example / "portal" / "index.html").exists()  # no list of clients anywhere
+    acme = text_of(example / "portal" / "acme-logistics" / "en" / "index.html")
+    assert "Tracking page down" in acme and "Being investigated" in acme

@@ -195,9 +195,14 @@ class _Reader:
 
 
 def _problems(ws: Workspace, path: Path, row: Any) -> list[str]:
-    from meptool import cache
+    """The located problems of an invalid file, as `incident validate` prints them."""
+    from meptool.errors import Problem
 
-    return [str(p) for p in cache._problems(ws, path, row.problems or "[]")]
+    shown = ws.display(path)
+    return [
+        str(Problem(file if file is not None else shown, line, col, name, message))
+        for line, col, name, message, file in json.loads(row.problems or "[]")
+    ]
 
 
 # --- the build ----------------------------------------------------------------------------------
