@@ -411,11 +411,9 @@ class _Run:
         slug = self.slugs[name]
         rec.update(views={}, files={}, langs=langs)
         rec["deps"] = {str(dep): _stat(dep) for dep in visible.dependencies(ws, incident)}
+        updates = visible.sent_updates(ws, incident, self.result.warnings)
         for code in langs:
-            problems: list[str] = []
-            v = visible.view(ws, incident, code, default_lang=self.default_lang, problems=problems)
-            if code == langs[0]:
-                self.result.warnings.extend(problems)
+            v = visible.view(ws, incident, code, default_lang=self.default_lang, updates=updates)
             page = site.incident_page(
                 envs[code],
                 v,

@@ -159,15 +159,19 @@ class View:
 
 
 def view(
-    ws: Workspace, incident: Incident, lang: str, *, default_lang: str, problems: list[str]
+    ws: Workspace,
+    incident: Incident,
+    lang: str,
+    *,
+    default_lang: str,
+    updates: list[SentUpdate],
 ) -> View:
-    """What the client may see of `incident`, worded in `lang`."""
+    """What the client may see of `incident`, worded in `lang` (`updates`: `sent_updates`)."""
     text_lang = (incident.language.value if incident.language else None) or default_lang
 
     def t(value: Any) -> str | None:
         return wording.text(value, lang)
 
-    updates = sent_updates(ws, incident, problems)
     timeline: list[dict[str, Any]] = []
     for e in incident.timeline:
         visible = e.visibility is Visibility.CLIENT
