@@ -118,9 +118,15 @@ def incident_page(
     from meptool import templating
 
     done = sum(1 for a in v.actions if a["status"] == "done")
+    # Plain dicts: the sandbox checks every attribute read, an item read is ~10x cheaper.
+    page = {
+        **vars(v),
+        "last_sent": v.last_sent,
+        "updates": [{**vars(u), "anchor": u.anchor} for u in v.updates],
+    }
     context = {
         **_common(v.lang, client, langs, shared),
-        "v": v,
+        "v": page,
         "progress_text": wording.progress(done, len(v.actions), v.lang),
         "retro_href": f"../retro/{v.id}.html",
     }
