@@ -189,3 +189,18 @@ def test_init_ignores_the_portal(tmp_path: Path) -> None:
     init_workspace(tmp_path / "w", language="fr", client="Acme", lead="Ana Ruiz")
     assert "portal/" in (tmp_path / "w" / ".gitignore").read_text("utf-8").splitlines()
     assert os.path.exists(tmp_path / "w" / "meptool.yaml")
+
+
+def test_the_commented_portal_block_of_init_is_valid(tmp_path: Path) -> None:
+    from meptool.scaffold import init_workspace
+    from meptool.workspace import Workspace
+
+    root = tmp_path / "w"
+    init_workspace(root, language="fr", client="Acme", lead="Ana Ruiz")
+    config = root / "meptool.yaml"
+    text = config.read_text("utf-8")
+    block = text[text.index("# portal:") :].splitlines()[:3]
+    config.write_text(text + "\n".join(line.replace("# ", "", 1) for line in block) + "\n")
+    portal = Workspace(root).config.portal
+    assert portal is not None and portal.output == "portal"
+    assert portal.base_url == "https://acme.gitlab.io/portal"

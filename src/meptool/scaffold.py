@@ -71,6 +71,12 @@ internal_hostnames: []
 
 # A second person approves each update before it can be sent.
 require_approval: true
+
+# The client portal ('meptool portal build'): the folder it is written to, and
+# where it is published (for the absolute links of its feeds).
+# portal:
+#   output: portal
+#   base_url: https://acme.gitlab.io/portal
 """
 
 GITIGNORE = """\
