@@ -125,7 +125,7 @@ def _state_file(ws: Workspace, out: Path) -> Path:
 # --- what changed ----------------------------------------------------------------------------
 
 
-def _stat(path: Path) -> list[int] | None:
+def _stat(path: Path | str) -> list[int] | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -251,6 +251,7 @@ class _Run:
         config = config_facts(ws)
         self.ws = ws
         self.out = out
+        self.out_str = str(out)
         self.lang = lang
         self.default_lang: str = config["language"]
         self.default_client: str | None = config["client"]
@@ -440,24 +441,28 @@ class _Run:
         cards: dict[str, list[dict[str, Any]]],
         found: dict[str, list[dict[str, Any]]],
     ) -> None:
-        """The client's homes and feeds: rendered again only when a card or entry changed."""
+        """The client's homes and feeds, each rendered again only when what it shows changed."""
         from meptool.portal import feeds, site, visible
 
         slug = self.slugs[name]
-        digest = hashlib.sha256(
-            json.dumps([langs, cards, found, self.base_url], sort_keys=True).encode("utf-8")
-        ).hexdigest()
         before = self.state["clients"].get(name)
-        if (
-            isinstance(before, dict)
-            and before.get("digest") == digest
-            and all(self._kept(rel, sha) for rel, sha in before["files"].items())
-        ):
-            for rel, sha in before["files"].items():
-                self.tree.carry(rel, sha)
-            self.new_clients[name] = before
-            return
+        old = before if isinstance(before, dict) else {}
+        digests: dict[str, str] = {}
         mine: dict[str, str] = {}
+
+        def put(rel: str, inputs: Any, render: Any) -> None:
+            digest = hashlib.sha256(
+                json.dumps([langs, inputs, self.base_url], sort_keys=True).encode("utf-8")
+            ).hexdigest()
+            digests[rel] = digest
+            sha = old.get("files", {}).get(rel)
+            if old.get("digests", {}).get(rel) == digest and sha and self._kept(rel, sha):
+                self.tree.carry(rel, sha)
+                mine[rel] = sha
+                return
+            data = render()
+            self.tree.put(rel, data if isinstance(data, bytes) else data.encode("utf-8"), mine)
+
         for code in langs:
             base = f"{self.base_url}/{slug}/{code}/" if self.base_url else ""
             for rel, depth, prefix in (
@@ -466,34 +471,46 @@ class _Run:
             ):
                 if depth == 0 and code != langs[0]:
                     continue
-                home = site.home_page(
+                put(
+                    rel,
+                    cards[code],
+                    lambda code=code, depth=depth, prefix=prefix: site.home_page(
+                        envs[code],
+                        lang=code,
+                        client=name,
+                        cards=cards[code],
+                        langs=_switch(langs, code, "index.html", depth=depth),
+                        shared=shared[code],
+                        prefix=prefix,
+                    ),
+                )
+            put(
+                f"{slug}/{code}/feed.atom",
+                found[code],
+                lambda code=code, base=base: feeds.atom(
                     envs[code],
                     lang=code,
                     client=name,
-                    cards=cards[code],
-                    langs=_switch(langs, code, "index.html", depth=depth),
-                    shared=shared[code],
-                    prefix=prefix,
-                )
-                self.tree.put(rel, home.encode("utf-8"), mine)
-            atom = feeds.atom(
-                envs[code],
-                lang=code,
-                client=name,
-                slug=slug,
-                author=self.author or name,
-                base=base,
-                found=found[code],
-                text_of=lambda source: visible.update_text(self.ws, source),
+                    slug=slug,
+                    author=self.author or name,
+                    base=base,
+                    found=found[code],
+                    text_of=lambda source: visible.update_text(self.ws, source),
+                ),
             )
-            self.tree.put(f"{slug}/{code}/feed.atom", atom.encode("utf-8"), mine)
-            ics = feeds.calendar(lang=code, client=name, slug=slug, base=base, cards=cards[code])
-            self.tree.put(f"{slug}/{code}/updates.ics", ics, mine)
-        self.new_clients[name] = {"digest": digest, "files": mine}
+            due = [c for c in cards[code] if c["open"] and c["due"]]
+            put(
+                f"{slug}/{code}/updates.ics",
+                due,
+                lambda code=code, base=base, due=due: feeds.calendar(
+                    lang=code, client=name, slug=slug, base=base, cards=due
+                ),
+            )
+        self.new_clients[name] = {"digests": digests, "files": mine}
 
     def _kept(self, rel: str, sha: str) -> bool:
         """Whether the old site still holds this file as meptool wrote it (by the manifest)."""
-        return self.old_manifest.get(rel) == sha and (self.out / rel).is_file()
+        return self.old_manifest.get(rel) == sha and os.path.isfile(os.path.join(self.out_str, rel))
 
     # the end -----------------------------------------------------------------------------
 
@@ -528,7 +545,7 @@ class _Run:
 
 
 def _deps_unchanged(deps: dict[str, Any]) -> bool:
-    return all(_stat(Path(p)) == key for p, key in deps.items())
+    return all(_stat(p) == key for p, key in deps.items())
 
 
 def _order(langs: set[str], default_lang: str) -> list[str]:
@@ -645,11 +662,16 @@ def _manifest(data: bytes | None) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in files.items()}
 
 
-def _walk(root: Path) -> Iterator[str]:
-    for folder, dirs, names in os.walk(root):
-        dirs.sort()
-        for name in sorted(names):
-            yield Path(folder, name).relative_to(root).as_posix()
+def _walk(root: Path, prefix: str = "") -> Iterator[str]:
+    """Every file under `root`, as a relative POSIX path, in sorted order."""
+    with os.scandir(root) as entries:
+        found = sorted(entries, key=lambda e: e.name)
+    for entry in found:
+        rel = f"{prefix}{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path), f"{rel}/")
+        else:
+            yield rel
 
 
 def _foreign(out: Path, old_manifest: dict[str, str] | None) -> list[str]:
@@ -665,14 +687,20 @@ def _swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
     out, tmp = tree.out, tree.tmp
     trash = out.parent / f".{out.name}.{os.getpid()}.old.tmp"
     try:
-        for rel in tree.keep:
-            target = tmp / rel
-            tree._folder(target)
-            try:
-                os.link(out / rel, target)
-            except OSError:
-                shutil.copy2(out / rel, target)
         tree._folder(tmp / MANIFEST)
+        made = {str(p) for p in tree._made}
+        old_root, new_root = str(out), str(tmp)
+        for rel in tree.keep:
+            source = os.path.join(old_root, rel)
+            target = os.path.join(new_root, rel)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
         with open(tmp / MANIFEST, "wb") as fh:
             fh.write(manifest)
             fh.flush()
