@@ -311,13 +311,17 @@ def one_changed(ws: Path) -> Path:
 
 
 def toggle(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
+    """Add " (bis)" to the incident's title, or take it away (the title may be quoted)."""
+    import json
+
+    import yaml
+
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for i, line in enumerate(lines):
         if line.startswith("title:"):
-            lines[i] = (
-                line.replace(" (bis)", "") if " (bis)" in line else line.rstrip("\n") + " (bis)\n"
-            )
+            title = yaml.safe_load(line)["title"]
+            title = title[: -len(" (bis)")] if title.endswith(" (bis)") else f"{title} (bis)"
+            lines[i] = f"title: {json.dumps(title, ensure_ascii=False)}\n"
             break
     path.write_text("".join(lines), encoding="utf-8")
     time.sleep(2.1)  # past the cache's "too recent to trust", as an edit a while before the build

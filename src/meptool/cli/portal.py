@@ -9,7 +9,7 @@ import typer
 
 from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, group, open_workspace, settings
 
-app = group("The client portal: one shared, traced space per client (a static site).")
+app = group("The client portal: a static site per client, to publish.")
 
 
 class PortalLang(StrEnum):

@@ -1,46 +1,43 @@
-"""`meptool portal build`: the site, built incrementally, swapped in whole.
+"""`meptool portal build`: the site, built incrementally, swapped in whole (`output`).
 
-The unit of work is one incident in one language. What it shows depends on
-its `incident.yaml` (read through the cache of parsed incidents,
-`meptool.cache`), its sent `.eml` files and its client retrospective; their
-stat keys are kept in `.meptool/cache/portal-*.json` with what each page
-showed the client's home and feeds. A unit whose files did not change is not
-read again: its page is carried over as it is. The client's home, Atom and
-iCalendar feeds are rendered again only when a card or an entry of theirs
-changed.
-
-Nothing is half-written: the new site is assembled in a temporary folder next
-to the output (unchanged files hard-linked from the old site), then swapped
-in by two renames. `.meptool-portal.json` in the output lists every file
-meptool wrote with its SHA-256 (no time in it: same facts, same bytes); a
-file the manifest does not list is someone else's, and the build refuses to
-replace a folder holding one unless `--force`.
+What an incident's pages show depends on its `incident.yaml` (read through
+the cache of parsed incidents, `meptool.cache`), its sent `.eml` files and
+its client retrospective; their stat keys are kept in
+`.meptool/cache/portal-*.json` with what its pages gave the client's home and
+feeds. An incident whose files did not change is not read again: its pages
+are carried over as they are. The client's home, Atom and iCalendar feeds
+are each rendered again only when what they show changed. A folder holding
+files meptool did not write is refused unless `--force`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import difflib
 import hashlib
 import json
 import os
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool import __version__
-from meptool.errors import InputError, NotFoundError, UsageError
+from meptool.errors import InputError
+from meptool.portal import output as site_output
+from meptool.portal.output import (
+    MANIFEST,
+    Tree,
+    output_folder,
+    read_bytes,
+    read_manifest,
+    swap,
+)
+from meptool.portal.settings import FORMAT, config_facts, read_json, save_json, stat_key
+from meptool.portal.visible import choose_client, slugs
 from meptool.workspace import Workspace
 
 if TYPE_CHECKING:
     from meptool.cache import Index
     from meptool.model import Incident
 
-MANIFEST = ".meptool-portal.json"
-FORMAT = 1
-DEFAULT_OUTPUT = "portal"
 RETRO = "retro"
 
 
@@ -62,75 +59,12 @@ class Built:
 # --- where ---------------------------------------------------------------------------------
 
 
-def config_facts(ws: Workspace) -> dict[str, Any]:
-    """What the portal needs of `meptool.yaml`, validated only when the file changed.
-
-    A build with nothing to do then imports neither Pydantic nor Jinja.
-    """
-    where = ws.state_dir / "cache" / "portal-config.json"
-    key = [__version__, FORMAT, _stat(ws.config_path)]
-    stored = _read_json(where)
-    if (
-        isinstance(stored, dict)
-        and stored.get("key") == key
-        and isinstance(stored.get("facts"), dict)
-    ):
-        found: dict[str, Any] = stored["facts"]
-        return found
-    config = ws.config  # validates, with located errors
-    portal = config.portal
-    team = config.team
-    facts = {
-        "language": config.language.value,
-        "client": config.client.name if config.client else None,
-        "base_url": portal.base_url if portal else None,
-        "output": portal.output if portal else None,
-        "author": team.lead.name if team and team.lead else None,
-        "templates_dir": str(ws.templates_dir) if ws.templates_dir else None,
-    }
-    _save_state(where, {"key": key, "facts": facts})
-    return facts
-
-
-def output_folder(ws: Workspace, output: str | None) -> Path:
-    """The output folder: `--output`, else `portal.output` of meptool.yaml, else `portal/`."""
-    if output is not None:
-        path = Path(output).expanduser()
-        path = path if path.is_absolute() else Path.cwd() / path
-    else:
-        path = ws.root / (config_facts(ws)["output"] or DEFAULT_OUTPUT)
-    path = Path(os.path.abspath(path))
-    resolved = path.resolve()
-    root = ws.root.resolve()
-    for inside, what in ((ws.incidents_dir, "incidents/"), (ws.state_dir, ".meptool/")):
-        if resolved == inside.resolve() or inside.resolve() in resolved.parents:
-            raise UsageError(
-                f"--output {ws.display(path)} is inside {what}: the portal would be mixed with "
-                "the incident files",
-                hint="choose a folder of its own, e.g. --output portal",
-            )
-    if resolved == root or resolved in root.parents:
-        raise UsageError(
-            f"--output {ws.display(path)} holds the workspace itself",
-            hint="choose a folder of its own, e.g. --output portal",
-        )
-    return path
-
-
 def _state_file(ws: Workspace, out: Path) -> Path:
     digest = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:16]
     return ws.state_dir / "cache" / f"portal-{digest}.json"
 
 
 # --- what changed ----------------------------------------------------------------------------
-
-
-def _stat(path: Path | str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def _code_fingerprint(ws: Workspace) -> str:
@@ -147,17 +81,9 @@ def _code_fingerprint(ws: Workspace) -> str:
     for root in roots:
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
         for path in files:
-            parts.append(f"{path}:{_stat(path)}")
-    parts.append(f"config:{_stat(ws.config_path)}")
+            parts.append(f"{path}:{stat_key(path)}")
+    parts.append(f"config:{stat_key(ws.config_path)}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except (OSError, ValueError):
-        return None
 
 
 # --- reading incidents -----------------------------------------------------------------------
@@ -263,9 +189,9 @@ class _Run:
         self.options: dict[str, Any] = {"client": client, "lang": lang, "base_url": self.base_url}
         self.fingerprint = _code_fingerprint(ws)
         self.state_path = _state_file(ws, out)
-        self.manifest_bytes = _read_bytes(out / MANIFEST)
-        self.old_manifest = _manifest(self.manifest_bytes) or {}
-        state = _read_json(self.state_path)
+        self.manifest_bytes = read_bytes(out / MANIFEST)
+        self.old_manifest = read_manifest(self.manifest_bytes) or {}
+        state = read_json(self.state_path)
         self.state: dict[str, Any] = {"incidents": {}, "clients": {}}
         if (
             isinstance(state, dict)
@@ -297,9 +223,9 @@ class _Run:
             else:
                 self._read(path, key)
         names = sorted({rec["client"] for rec in self.current.values()})
-        chosen = _choose_client(names, client) if client else names
+        chosen = choose_client(names, client) if client else names
         self.result.clients = chosen
-        self.slugs = _slugs(names)
+        self.slugs = slugs(names)
         for incident_id, rec in self.current.items():
             self.by_client.setdefault(rec["client"], []).append(incident_id)
         return chosen
@@ -342,7 +268,9 @@ class _Run:
             raise InputError(
                 f"{ws.display(out)} is a file, not a folder", hint="choose another --output"
             )
-        foreign = _foreign(out, self.old_manifest if self.manifest_bytes is not None else None)
+        foreign = site_output.foreign(
+            out, self.old_manifest if self.manifest_bytes is not None else None
+        )
         if foreign and (not force or (out / ".git").exists() or (out / "meptool.yaml").exists()):
             listed = ", ".join(foreign[:5])
             if len(foreign) > 5:
@@ -411,7 +339,7 @@ class _Run:
             return None
         slug = self.slugs[name]
         rec.update(views={}, files={}, langs=langs)
-        rec["deps"] = {str(dep): _stat(dep) for dep in visible.dependencies(ws, incident)}
+        rec["deps"] = {str(dep): stat_key(dep) for dep in visible.dependencies(ws, incident)}
         updates = visible.sent_updates(ws, incident, self.result.warnings)
         for code in langs:
             v = visible.view(ws, incident, code, default_lang=self.default_lang, updates=updates)
@@ -419,7 +347,7 @@ class _Run:
                 envs[code],
                 v,
                 client=name,
-                langs=_switch(langs, code, f"{incident_id}.html", depth=1),
+                langs=site.switch(langs, code, f"{incident_id}.html", depth=1),
                 shared=shared[code],
             )
             tree.put(f"{slug}/{code}/{incident_id}.html", page.encode("utf-8"), rec["files"])
@@ -479,7 +407,7 @@ class _Run:
                         lang=code,
                         client=name,
                         cards=cards[code],
-                        langs=_switch(langs, code, "index.html", depth=depth),
+                        langs=site.switch(langs, code, "index.html", depth=depth),
                         shared=shared[code],
                         prefix=prefix,
                     ),
@@ -528,11 +456,11 @@ class _Run:
         result.written = sorted(rel for rel, sha in manifest.items() if old.get(rel) != sha)
         result.removed = sorted(rel for rel in old if rel not in manifest)
         if self.manifest_bytes != manifest_text or not self.out.is_dir():
-            _swap(self.ws, self.tree, manifest_text)
+            swap(self.ws, self.tree, manifest_text)
         else:
             self.tree.abort()
             result.up_to_date = True
-        _save_state(
+        save_json(
             self.state_path,
             {
                 "fingerprint": self.fingerprint,
@@ -545,187 +473,9 @@ class _Run:
 
 
 def _deps_unchanged(deps: dict[str, Any]) -> bool:
-    return all(_stat(p) == key for p, key in deps.items())
+    return all(stat_key(p) == key for p, key in deps.items())
 
 
 def _order(langs: set[str], default_lang: str) -> list[str]:
     """The workspace's language first (it is the client's home at the folder's top)."""
     return sorted(langs, key=lambda code: (code != default_lang, code))
-
-
-def _slugs(names: list[str]) -> dict[str, str]:
-    from meptool.portal.visible import slug
-
-    out: dict[str, str] = {}
-    taken: dict[str, str] = {}
-    for name in names:
-        base = slug(name)
-        if base in taken:
-            base = f"{base}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:6]}"
-        taken[base] = name
-        out[name] = base
-    return out
-
-
-def _choose_client(names: list[str], wanted: str) -> list[str]:
-    from meptool.portal.visible import slug
-
-    for name in names:
-        if wanted.casefold() in (name.casefold(), slug(name)):
-            return [name]
-    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.5)
-    if not close:
-        folded = {n.casefold(): n for n in names}
-        found = difflib.get_close_matches(wanted.casefold(), list(folded), n=1, cutoff=0.5)
-        close = [folded[found[0]]] if found else []
-    known = ", ".join(names) if names else "none yet"
-    hint = f"did you mean '{close[0]}'?" if close else f"the workspace's clients: {known}"
-    raise NotFoundError(f"no client '{wanted}' in this workspace's incidents", hint=hint)
-
-
-def _switch(langs: list[str], current: str, page: str, depth: int) -> list[dict[str, Any]]:
-    """The language links of a page: `depth` 1 inside `<client>/<lang>/`, 0 at `<client>/`."""
-    from meptool.portal.wording import WORDS
-
-    up = "../" if depth else ""
-    return [
-        {
-            "code": code,
-            "name": WORDS[code]["language_name"][code].capitalize(),
-            "href": f"{up}{code}/{page}",
-            "current": code == current,
-        }
-        for code in langs
-    ]
-
-
-class Tree:
-    """The new site, written as it is rendered into a temporary folder next to the output."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.tmp = out.parent / f".{out.name}.{os.getpid()}.tmp"
-        self.files: dict[str, str] = {}  # rel -> sha256
-        self.keep: list[str] = []  # carried over from the old site
-        self._made: set[Path] = set()
-        self._started = False
-
-    def _folder(self, target: Path) -> None:
-        if not self._started:
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp.mkdir()
-            self._started = True
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
-
-    def put(self, rel: str, data: bytes, mine: dict[str, str]) -> None:
-        """Write a file of the new site."""
-        target = self.tmp / rel
-        self._folder(target)
-        with open(target, "wb") as fh:
-            fh.write(data)
-        sha = hashlib.sha256(data).hexdigest()
-        self.files[rel] = sha
-        mine[rel] = sha
-
-    def carry(self, rel: str, sha: str) -> None:
-        """Take a file of the old site over unchanged."""
-        self.files[rel] = sha
-        self.keep.append(rel)
-
-    def abort(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-# --- writing -----------------------------------------------------------------------------
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
-def _manifest(data: bytes | None) -> dict[str, str] | None:
-    if data is None:
-        return None
-    try:
-        found = json.loads(data)
-    except ValueError:
-        return None
-    files = found.get("files") if isinstance(found, dict) else None
-    if not isinstance(files, dict):
-        return None
-    return {str(k): str(v) for k, v in files.items()}
-
-
-def _walk(root: Path, prefix: str = "") -> Iterator[str]:
-    """Every file under `root`, as a relative POSIX path, in sorted order."""
-    with os.scandir(root) as entries:
-        found = sorted(entries, key=lambda e: e.name)
-    for entry in found:
-        rel = f"{prefix}{entry.name}"
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path), f"{rel}/")
-        else:
-            yield rel
-
-
-def _foreign(out: Path, old_manifest: dict[str, str] | None) -> list[str]:
-    """Files in the output folder that meptool did not write."""
-    if not out.is_dir():
-        return []
-    known = old_manifest or {}
-    return [rel for rel in _walk(out) if rel != MANIFEST and rel not in known]
-
-
-def _swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
-    """Carry the unchanged files over, then put the new site in the old one's place."""
-    out, tmp = tree.out, tree.tmp
-    trash = out.parent / f".{out.name}.{os.getpid()}.old.tmp"
-    try:
-        tree._folder(tmp / MANIFEST)
-        made = {str(p) for p in tree._made}
-        old_root, new_root = str(out), str(tmp)
-        for rel in tree.keep:
-            source = os.path.join(old_root, rel)
-            target = os.path.join(new_root, rel)
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)
-        with open(tmp / MANIFEST, "wb") as fh:
-            fh.write(manifest)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if out.exists():
-            os.rename(out, trash)
-        os.rename(tmp, out)
-    except OSError as exc:
-        tree.abort()
-        if trash.exists() and not out.exists():
-            os.rename(trash, out)  # put the old site back
-        raise InputError(
-            f"cannot write the portal to {ws.display(out)}: {exc.strerror or exc}; "
-            "the previous site is unchanged",
-            hint="check the folder's permissions and free space, or choose another --output",
-        ) from None
-    except BaseException:
-        tree.abort()
-        raise
-    shutil.rmtree(trash, ignore_errors=True)
-
-
-def _save_state(path: Path, state: dict[str, Any]) -> None:
-    with contextlib.suppress(OSError):  # without it the next build is only slower
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)

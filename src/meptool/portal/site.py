@@ -187,3 +187,17 @@ def card(v: View) -> dict[str, Any]:
         "last_sent": v.last_sent.isoformat() if v.last_sent else None,
         "opened": v.opened_at.isoformat() if v.opened_at else None,
     }
+
+
+def switch(langs: list[str], current: str, page: str, depth: int) -> list[dict[str, Any]]:
+    """The language links of a page: `depth` 1 inside `<client>/<lang>/`, 0 at `<client>/`."""
+    up = "../" if depth else ""
+    return [
+        {
+            "code": code,
+            "name": wording.WORDS[code]["language_name"][code].capitalize(),
+            "href": f"{up}{code}/{page}",
+            "current": code == current,
+        }
+        for code in langs
+    ]

@@ -14,6 +14,7 @@ Everything here is plain data (JSON-ready where the build keeps it between runs)
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import email.utils
 import hashlib
 import re
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meptool.enums import CommStatus, Status, Visibility
+from meptool.errors import NotFoundError
 from meptool.portal import wording
 
 if TYPE_CHECKING:
@@ -47,13 +49,6 @@ def slug(name: str) -> str:
 def stable_id(*parts: str) -> str:
     """A `urn:uuid:` that is the same in every build for the same fact (Atom ids, ICS UIDs)."""
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, '/'.join(parts))}"
-
-
-def client_name(incident: Incident, default: str | None) -> str | None:
-    """The incident's client (the workspace's when the file does not say)."""
-    if incident.client and incident.client.name:
-        return incident.client.name
-    return default
 
 
 @dataclass
@@ -254,13 +249,6 @@ def view(
     )
 
 
-def languages(incident: Incident, default_lang: str) -> set[str]:
-    """The languages this incident is read in: its own, and those of its sent updates."""
-    found = {(incident.language.value if incident.language else None) or default_lang}
-    found.update(c.language.value for c in incident.communications if c.status is CommStatus.SENT)
-    return found
-
-
 def dependencies(ws: Workspace, incident: Incident) -> list[Path]:
     """The files besides `incident.yaml` whose content the portal shows."""
     deps = [ws.incident_dir(incident.id) / RETRO_FILE]
@@ -270,3 +258,29 @@ def dependencies(ws: Workspace, incident: Incident) -> list[Path]:
         if comm.status is CommStatus.SENT:
             deps.extend(resolve(ws, f) for f in comm.files)
     return deps
+
+
+def slugs(names: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for name in names:
+        base = slug(name)
+        if base in taken:
+            base = f"{base}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:6]}"
+        taken[base] = name
+        out[name] = base
+    return out
+
+
+def choose_client(names: list[str], wanted: str) -> list[str]:
+    for name in names:
+        if wanted.casefold() in (name.casefold(), slug(name)):
+            return [name]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.5)
+    if not close:
+        folded = {n.casefold(): n for n in names}
+        found = difflib.get_close_matches(wanted.casefold(), list(folded), n=1, cutoff=0.5)
+        close = [folded[found[0]]] if found else []
+    known = ", ".join(names) if names else "none yet"
+    hint = f"did you mean '{close[0]}'?" if close else f"the workspace's clients: {known}"
+    raise NotFoundError(f"no client '{wanted}' in this workspace's incidents", hint=hint)
