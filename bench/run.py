@@ -45,13 +45,13 @@ FLOORS = [
     ("imports alone: typer, jinja2, yaml, pydantic", "import typer, jinja2, yaml, pydantic"),
     (
         "the same, and the incident model built",
-        "import typer, jinja2, yaml, pydantic, meptool.model",
+        "import typer, jinja2, yaml, pydantic, meptool.model.incident",
     ),
 ]
 ITER = """
 import sys
-from meptool.store import iter_incidents
-from meptool.workspace import Workspace
+from meptool.files.store import iter_incidents
+from meptool.files.workspace import Workspace
 n = sum(1 for _ in iter_incidents(Workspace.find(sys.argv[1])))
 """
 

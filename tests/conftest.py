@@ -51,7 +51,7 @@ class Run:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A new empty workspace (`meptool init`) in a temporary folder."""
-    from meptool.scaffold import init_workspace
+    from meptool.files.scaffold import init_workspace
 
     root = tmp_path / "ws"
     init_workspace(root, language="fr", client="Maison Dupont", lead="Julie Leroy")

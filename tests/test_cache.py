@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 
-from meptool import bulk, cache, portfolio, retro, yamlfast, yamlio
-from meptool.enums import ActionStatus, Status
 from meptool.errors import InvalidFile
-from meptool.incidents import list_rows, validate_files
-from meptool.store import iter_incidents
-from meptool.workspace import Workspace
+from meptool.files import bulk, cache, yamlfast, yamlio
+from meptool.files.store import iter_incidents
+from meptool.files.workspace import Workspace
+from meptool.incident import timing as retro
+from meptool.incident.registry import list_rows, validate_files
+from meptool.model.enums import ActionStatus, Status
+from meptool.reports import portfolio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate

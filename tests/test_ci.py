@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from meptool import ci_output
+from meptool.ci import output as ci_output
 from meptool.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -450,7 +450,7 @@ def test_pre_commit_hook(example: Path, tmp_path: Path, run_in) -> None:
 
 
 def test_validate_reads_a_file_in_its_own_workspace(example: Path, tmp_path: Path) -> None:
-    from meptool.incidents import _owner
+    from meptool.incident.registry import _owner
 
     path = example / "incidents" / "MEP-2026-001" / "incident.yaml"
     owner = _owner(path, {})

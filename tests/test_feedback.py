@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from meptool import store
-from meptool.enums import EntryKind
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.model.enums import EntryKind
 
 
 def test_record_appends_feedback_and_a_timeline_entry(example: Path, run_in) -> None:

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meptool import store
-from meptool.model import Incident
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.model.incident import Incident
 
 PARIS = ZoneInfo("Europe/Paris")
 SHORT = settings(

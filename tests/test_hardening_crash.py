@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from meptool import store
-from meptool.sending import interrupted_note
-from meptool.updates import fingerprint
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.updates.drafts import fingerprint
+from meptool.updates.sending import interrupted_note
 from updates_helpers import ID, set_smtp
 
 ROUNDS = int(os.environ.get("MEPTOOL_CRASH_ROUNDS", "1"))
@@ -186,7 +186,7 @@ def test_file_saved_by_a_person_between_read_and_send_is_not_overwritten(
     example: Path, run_in, monkeypatch, smtp_server
 ) -> None:
     """`update send` read the incident, then someone saved it: exit 4, nothing sent."""
-    from meptool import sending
+    from meptool.updates import sending
 
     handler, port = smtp_server()
     set_smtp(example, port)

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from meptool.sending import interrupted_note
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.updates.sending import interrupted_note
 from smtp_fakes import FakeSmtp
 from test_updates import comms
 from updates_helpers import ID, free_port, set_smtp

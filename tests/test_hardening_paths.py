@@ -178,7 +178,7 @@ def test_schema_outside_any_workspace_does_not_overwrite(tmp_path: Path, run_in)
 def test_templates_export_never_writes_through_a_dangling_symlink(
     tmp_path: Path, run_in, outside: Path
 ) -> None:
-    from meptool.templating import template_names
+    from meptool.writing.templating import template_names
 
     first = template_names(None)[0][0]
     folder = tmp_path / "export"

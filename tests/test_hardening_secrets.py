@@ -25,7 +25,7 @@ def test_an_unexpected_error_carrying_the_password_is_redacted(
     example: Path, run_in, monkeypatch, smtp_server
 ) -> None:
     """A bug whose message holds the password: the traceback is printed, the password is not."""
-    from meptool import mail
+    from meptool.updates import mail
 
     _, port = smtp_server()
     monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
@@ -53,8 +53,8 @@ def test_an_unexpected_error_carrying_the_password_is_redacted(
 def test_a_meptool_error_carrying_the_password_is_redacted_with_and_without_debug(
     example: Path, run_in, monkeypatch, smtp_server
 ) -> None:
-    from meptool import mail
     from meptool.errors import InputError
+    from meptool.updates import mail
 
     _, port = smtp_server()
     monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)

@@ -171,7 +171,7 @@ def test_the_render_time_limit_gives_back_an_outer_alarm(tmp_path: Path) -> None
     """Bounding a rendering must not cancel a timer the caller had set."""
     import signal
 
-    from meptool import templating
+    from meptool.writing import templating
 
     (tmp_path / "t.txt.j2").write_text("{{ 1 + 1 }}")
     env = templating.environment(tmp_path)

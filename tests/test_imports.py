@@ -132,7 +132,7 @@ def test_warm_list_piped_needs_no_rich(aged: Path) -> None:
 
 def test_drafting_an_update_loads_no_secret_scanner_or_network(aged: Path) -> None:
     # detect-secrets (and the `requests` it imports) only when a line could hold
-    # a secret (meptool.secret_scan); SMTP and TLS only when sending.
+    # a secret (meptool.updates.secret_scan); SMTP and TLS only when sending.
     found = modules(aged, "update", "draft", "MEP-2026-001", "--no-input")
     assert not found & {"detect_secrets", "requests", "urllib3", "smtplib", "ssl"}
     assert {"jinja2", "pydantic"} <= found  # it did draft

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from meptool.yamlio import load_file
+from meptool.files.yamlio import load_file
 
 
 def test_open_with_flags_writes_a_valid_file(run, workspace: Path) -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from meptool.enums import EntryKind, Language, Status, Visibility
 from meptool.errors import InputError
-from meptool.lifecycle import allowed_moves, check_move, draft_statement
-from meptool.model import Incident
-from meptool.store import load
-from meptool.workspace import Workspace
+from meptool.files.store import load
+from meptool.files.workspace import Workspace
+from meptool.incident.lifecycle import allowed_moves, check_move, draft_statement
+from meptool.model.enums import EntryKind, Language, Status, Visibility
+from meptool.model.incident import Incident
 
 ID = "MEP-2026-001"
 

@@ -44,7 +44,11 @@ def test_wheel_ships_templates_and_finds_them(tmp_path: Path) -> None:
         capture_output=True,
     )
     probe = subprocess.run(
-        [sys.executable, "-c", "import meptool.templating as t; print(t.package_templates())"],
+        [
+            sys.executable,
+            "-c",
+            "import meptool.writing.templating as t; print(t.package_templates())",
+        ],
         env={**os.environ, "PYTHONPATH": str(target)},
         check=True,
         capture_output=True,

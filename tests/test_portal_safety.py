@@ -172,8 +172,8 @@ def test_a_failed_build_leaves_the_old_site_whole(example: Path, run_in, monkeyp
     path.write_text(path.read_text("utf-8").replace("minor", "major", 1), "utf-8")
     path = example / "incidents" / ID / "incident.yaml"
     path.write_text(path.read_text("utf-8").replace("critical", "major", 1), "utf-8")
+    from meptool.files.workspace import Workspace
     from meptool.portal.build import build
-    from meptool.workspace import Workspace
 
     with pytest.raises(OSError):
         build(Workspace(example))
@@ -184,7 +184,7 @@ def test_a_failed_build_leaves_the_old_site_whole(example: Path, run_in, monkeyp
 
 
 def test_init_ignores_the_portal(tmp_path: Path) -> None:
-    from meptool.scaffold import init_workspace
+    from meptool.files.scaffold import init_workspace
 
     init_workspace(tmp_path / "w", language="fr", client="Acme", lead="Ana Ruiz")
     assert "portal/" in (tmp_path / "w" / ".gitignore").read_text("utf-8").splitlines()
@@ -192,8 +192,8 @@ def test_init_ignores_the_portal(tmp_path: Path) -> None:
 
 
 def test_the_commented_portal_block_of_init_is_valid(tmp_path: Path) -> None:
-    from meptool.scaffold import init_workspace
-    from meptool.workspace import Workspace
+    from meptool.files.scaffold import init_workspace
+    from meptool.files.workspace import Workspace
 
     root = tmp_path / "w"
     init_workspace(root, language="fr", client="Acme", lead="Ana Ruiz")

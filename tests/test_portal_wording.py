@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from meptool.enums import EntryKind, Status
+from meptool.model.enums import EntryKind, Status
 from meptool.portal import site, wording
 from meptool.portal.visible import slug, stable_id
 

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from gen import CLIENTS, generate
-from meptool import portfolio, retro, store
-from meptool.model import Incident
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.incident import timing as retro
+from meptool.model.incident import Incident
+from meptool.reports import portfolio
 
 COUNT = 300
 
@@ -174,7 +176,7 @@ def test_english_portfolio_of_an_empty_selection(tmp_path: Path, run_in) -> None
 
 
 def test_chart_geometry() -> None:
-    from meptool import charts
+    from meptool.writing import charts
 
     bars = charts.stacked_bars("t", ["a", "b"], [("x", [1.0, 4.0]), ("y", [2.0, 0.0])])
     assert [t.label for t in bars.yticks][-1] == "4"

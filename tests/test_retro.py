@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from meptool import retro
-from meptool.model import Incident
+from meptool.incident import timing as retro
+from meptool.model.incident import Incident
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 11, 21, 9, 30, tzinfo=PARIS)
@@ -251,7 +251,7 @@ def test_report_usage_errors(
 
 
 def test_timeline_ticks_stay_on_local_time_across_daylight_saving() -> None:
-    from meptool.timelinechart import local_ticks
+    from meptool.writing.timelinechart import local_ticks
 
     utc = dt.UTC
     # A week around the change: one tick per local midnight, the night of 25 Oct lasting 25 h.

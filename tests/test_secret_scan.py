@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meptool import secret_scan
+from meptool.updates import secret_scan
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 B64 = string.ascii_letters + string.digits + "+/\\-_="

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from meptool import store
 from meptool.errors import ConflictError, InputError
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -171,8 +171,8 @@ def test_lock_held_gives_exit_4(workspace: Path) -> None:
 
 WRITER = """
 import sys
-from meptool import store
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
 ws = Workspace(__import__("pathlib").Path(sys.argv[1]))
 i = 0
 while True:
@@ -211,7 +211,7 @@ def test_sigkill_during_writes_never_tears_the_file(workspace: Path) -> None:
 
 
 def test_flow_values_become_blocks_without_touching_the_rest() -> None:
-    from meptool.yamledit import edit_text
+    from meptool.files.yamledit import edit_text
 
     text = "a: 8.78647427269835e-215  # keep\nimpact: {}   # empty for now\nlist: [x]\n"
     out = edit_text(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from meptool import templating
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
+from meptool.writing import templating
 
 
 def test_bytecode_cache_in_state_dir(workspace: Path, tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from meptool import mail
 from meptool.errors import InputError
+from meptool.updates import mail
 from updates_helpers import ID
 
 

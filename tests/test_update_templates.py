@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from meptool import compose, render, store
-from meptool.enums import Audience
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
+from meptool.model.enums import Audience
+from meptool.updates import compose, render
 from updates_helpers import ID, add_english, snapshot
 
 AUDIENCES = ["decision-makers", "domain-experts"]
@@ -46,7 +47,7 @@ def test_update_snapshot(example: Path, lang: str, audience: str, kind: str) -> 
 
 
 def test_babel_dates_in_workspace_timezone(example: Path) -> None:
-    from meptool.templating import environment
+    from meptool.writing.templating import environment
 
     env = environment(None)
     import datetime as dt

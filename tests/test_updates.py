@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from meptool import store
-from meptool.workspace import Workspace
+from meptool.files import store
+from meptool.files.workspace import Workspace
 from updates_helpers import ID, free_port, manifest_sha, set_smtp
 
 UPDATES = Path("incidents") / ID / "updates"

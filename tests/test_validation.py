@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from meptool.errors import InvalidFile
-from meptool.store import parse
+from meptool.files.store import parse
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
 

@@ -13,11 +13,11 @@ import pexpect
 import pytest
 
 from meptool.cli.prompts import Step, ask, number
-from meptool.enums import Category, EntryKind, Severity, Status, Visibility
 from meptool.errors import Interrupted, UsageError
-from meptool.model import Incident
-from meptool.store import load
-from meptool.workspace import Workspace
+from meptool.files.store import load
+from meptool.files.workspace import Workspace
+from meptool.model.enums import Category, EntryKind, Severity, Status, Visibility
+from meptool.model.incident import Incident
 
 ID = "MEP-2026-001"
 MEPTOOL = str(Path(sys.executable).parent / "meptool")

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meptool import yamlio
+from meptool.files import yamlio
 
 
 def reference(value: str) -> Any:

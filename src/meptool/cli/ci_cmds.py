@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from meptool.cli.common import open_workspace, settings
-from meptool.enums import Language, Severity
+from meptool.model.enums import Language, Severity
 
 if TYPE_CHECKING:
-    from meptool.ci import Opened
+    from meptool.ci.pipeline import Opened
     from meptool.errors import Problem
 
 
@@ -38,7 +38,8 @@ def open_from_ci(
     no_input: bool,
 ) -> None:
     """Open (once per pipeline run) the incident of a failed deploy; never prompts."""
-    from meptool import ci, ci_output
+    from meptool.ci import output as ci_output
+    from meptool.ci import pipeline as ci
     from meptool.cli.output import echo
     from meptool.errors import MeptoolError, UsageError
     from meptool.values import parse_time
@@ -114,7 +115,8 @@ def print_json_safe(data: object) -> None:
     import json
     import sys
 
-    from meptool import ci, ci_output
+    from meptool.ci import output as ci_output
+    from meptool.ci import pipeline as ci
 
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     if ci.on_github():
@@ -127,7 +129,8 @@ def github_annotations(problems: list[Problem]) -> Callable[[str], str]:
     stdout stays data) and return how to make the other lines safe; elsewhere do nothing."""
     import sys
 
-    from meptool import ci, ci_output
+    from meptool.ci import output as ci_output
+    from meptool.ci import pipeline as ci
 
     if not ci.on_github():
         return lambda text: text

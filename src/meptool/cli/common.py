@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 WorkspaceOpt = Annotated[
     str | None,
@@ -80,7 +80,7 @@ def interactive(state: State) -> bool:
 
 def open_workspace(state: State) -> Workspace:
     """The workspace for this invocation (exit 3 when there is none)."""
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
     ws = Workspace.find(state.workspace)
     ws.facts  # noqa: B018 - validate meptool.yaml up front (located errors), or trust the cache

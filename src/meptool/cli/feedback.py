@@ -47,9 +47,10 @@ def record(
 
     Example:  meptool feedback record MEP-2026-001 --csat 4 --comment "Réactifs"
     """
-    from meptool import feedback, store
     from meptool.cli.output import echo, info, print_json
     from meptool.errors import UsageError
+    from meptool.files import store
+    from meptool.incident import feedback
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from meptool.cli.common import JsonOpt, NoInputOpt, WorkspaceOpt, group, open_workspace, settings
-from meptool.enums import Language, Severity, Status
+from meptool.model.enums import Language, Severity, Status
 
 if TYPE_CHECKING:
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 app = group("Open, follow and check incidents.")
 
@@ -107,7 +107,7 @@ def open_(
     from meptool.cli.output import echo, info, print_json
     from meptool.cli.prompts import ask
     from meptool.cli.steps import open_steps
-    from meptool.incidents import OpenRequest, open_incident
+    from meptool.incident.registry import OpenRequest, open_incident
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -152,8 +152,8 @@ def open_(
     if walk:
         from meptool.cli.output import err_console
         from meptool.cli.views import incident_lines
-        from meptool.incidents import update_due
-        from meptool.store import load
+        from meptool.files.store import load
+        from meptool.incident.registry import update_due
 
         incident = load(ws, path)
         due = update_due(ws, incident)
@@ -198,7 +198,7 @@ def list_(
     from meptool.cli.common import split_csv
     from meptool.cli.output import error, print_json, table
     from meptool.cli.views import SEVERITY_STYLE, when
-    from meptool.incidents import list_rows
+    from meptool.incident.registry import list_rows
     from meptool.values import choices
 
     state = settings(ctx, workspace, no_input)
@@ -245,8 +245,8 @@ def show(
     """
     from meptool.cli.output import console, print_json
     from meptool.cli.views import incident_lines
-    from meptool.incidents import update_due
-    from meptool.store import read
+    from meptool.files.store import read
+    from meptool.incident.registry import update_due
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -280,7 +280,7 @@ def validate(
     from meptool.cli.ci_cmds import github_annotations, print_json_safe
     from meptool.cli.output import echo, error, info
     from meptool.errors import WorkspaceNotFound
-    from meptool.incidents import validate_files
+    from meptool.incident.registry import validate_files
 
     state = settings(ctx, workspace, no_input)
     files = [Path(p) for p in paths or []]

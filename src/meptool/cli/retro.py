@@ -11,7 +11,7 @@ import typer
 from meptool.cli.common import NoInputOpt, WorkspaceOpt, group, open_workspace, settings
 
 if TYPE_CHECKING:
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 app = group("Retrospectives: learn from an incident, show the client we did, see the trends.")
 
@@ -112,8 +112,8 @@ def _write(
 ) -> None:
     from meptool.cli.output import echo, info
     from meptool.errors import InputError
-    from meptool.outputs import own_path, user_output
-    from meptool.store import atomic_write
+    from meptool.files.outputs import own_path, user_output
+    from meptool.files.store import atomic_write
 
     path = target or default
     if path.is_dir():
@@ -139,7 +139,8 @@ def _single(
 ) -> None:
     import sys
 
-    from meptool import retrodoc, store
+    from meptool.files import store
+    from meptool.reports import retrodoc
 
     incident, _ = store.read(ws, incident_id)
     text = retrodoc.render(ws, incident, audience, fmt)
@@ -163,8 +164,9 @@ def _portfolio(
 
     from rich.markup import escape
 
-    from meptool import cache, portfolio, portfoliodoc
     from meptool.cli.output import info
+    from meptool.files import cache
+    from meptool.reports import portfolio, portfoliodoc
     from meptool.values import parse_date
 
     since_day = parse_date(since, "--since") if since else None

@@ -14,7 +14,7 @@ from meptool.cli.prompts import (
     time_parser,
     yes_no,
 )
-from meptool.enums import (
+from meptool.model.enums import (
     SEVERITY_HELP,
     ActionStatus,
     ActionType,
@@ -27,8 +27,8 @@ from meptool.enums import (
 )
 
 if TYPE_CHECKING:
-    from meptool.model import Incident
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
+    from meptool.model.incident import Incident
 
 CATEGORY_HELP = {
     Category.TESTING: "a test was missing or did not cover the case",

@@ -23,7 +23,7 @@ def list_cmd(
     """Every template name, and whether the package or the workspace provides it."""
     from meptool.cli.output import print_json, table
     from meptool.errors import WorkspaceNotFound
-    from meptool.templating import template_names
+    from meptool.writing.templating import template_names
 
     state = settings(ctx, workspace, no_input)
     try:
@@ -48,7 +48,7 @@ def export_cmd(
 ) -> None:
     """Copy the shipped templates into DIR; point templates_dir at it to use your edits."""
     from meptool.cli.output import echo, info
-    from meptool.templates_export import export
+    from meptool.writing.export import export
 
     settings(ctx, workspace, no_input)
     written = export(folder, force=force)

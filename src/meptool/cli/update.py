@@ -15,10 +15,10 @@ from meptool.cli.common import (
     open_workspace,
     settings,
 )
-from meptool.enums import Audience, Language
+from meptool.model.enums import Audience, Language
 
 if TYPE_CHECKING:
-    from meptool.checks import Finding
+    from meptool.updates.check import Finding
 
 app = group("Client updates: draft, check, approve, send, list.")
 
@@ -86,7 +86,7 @@ def draft_cmd(
     Example:  meptool update draft MEP-2026-001 --audience decision-makers --lang fr
     """
     from meptool.cli.output import echo, print_json
-    from meptool.updates import draft, parse_formats
+    from meptool.updates.drafts import draft, parse_formats
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -143,7 +143,7 @@ def check_cmd(
 ) -> None:
     """Check a draft before it goes out; exit 1 on blocking findings."""
     from meptool.cli.output import echo, print_json
-    from meptool.updates import check_target
+    from meptool.updates.drafts import check_target
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -174,7 +174,7 @@ def approve_cmd(
 ) -> None:
     """Sign a draft off: its hash is recorded, so an edit afterwards voids the approval."""
     from meptool.errors import UsageError
-    from meptool.updates import approve
+    from meptool.updates.drafts import approve
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -219,7 +219,7 @@ def send_cmd(
     """Send an approved draft by SMTP, threaded with the earlier updates, and log it."""
     from meptool.cli.output import echo
     from meptool.errors import UsageError
-    from meptool.sending import deliver, prepare
+    from meptool.updates.sending import deliver, prepare
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -261,7 +261,7 @@ def list_cmd(
     """Every update of an incident: audience, status, approver, when sent and to whom."""
     from meptool.cli.output import print_json, table
     from meptool.cli.views import when
-    from meptool.sending import list_updates
+    from meptool.updates.sending import list_updates
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)

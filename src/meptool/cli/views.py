@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from meptool.model import Incident
+    from meptool.model.incident import Incident
 
 
 def escape(text: str) -> str:

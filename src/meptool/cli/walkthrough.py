@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from meptool.cli.common import NoInputOpt, WorkspaceOpt, interactive, open_workspace, settings
-from meptool.enums import ActionStatus, ActionType, Agreement, Category, Status
+from meptool.model.enums import ActionStatus, ActionType, Agreement, Category, Status
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Incident ID, e.g. MEP-2026-001.")]
 
@@ -40,8 +40,8 @@ def ack(
     from meptool.cli.prompts import ask
     from meptool.cli.steps import ack_steps
     from meptool.cli.views import when
-    from meptool.lifecycle import acknowledge, draft_statement
-    from meptool.store import edit, read
+    from meptool.files.store import edit, read
+    from meptool.incident.lifecycle import acknowledge, draft_statement
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -91,8 +91,8 @@ def note(
     from meptool.cli.output import info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import note_steps
-    from meptool.lifecycle import add_note
-    from meptool.store import edit, read
+    from meptool.files.store import edit, read
+    from meptool.incident.lifecycle import add_note
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -142,8 +142,8 @@ def rootcause(
     from meptool.cli.output import info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import rootcause_steps
-    from meptool.rootcause import Findings, record
-    from meptool.store import edit, read
+    from meptool.files.store import edit, read
+    from meptool.incident.rootcause import Findings, record
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -220,8 +220,8 @@ def plan(
     from meptool.cli.prompts import ask
     from meptool.cli.steps import plan_steps
     from meptool.errors import UsageError
-    from meptool.plan import NewAction, Schedule, add_actions, set_schedule
-    from meptool.store import edit, read
+    from meptool.files.store import edit, read
+    from meptool.incident.plan import NewAction, Schedule, add_actions, set_schedule
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -282,7 +282,7 @@ def _show_plan(incident: Any) -> None:
     """The plan as it stands: each action, the total effort and the new date, stated."""
     from meptool.cli.output import echo
     from meptool.cli.views import when
-    from meptool.plan import total_effort
+    from meptool.incident.plan import total_effort
 
     for a in incident.corrective_plan:
         seen = "client-visible" if a.client_visible else "internal"
@@ -321,8 +321,8 @@ def action(
     from meptool.cli.output import info
     from meptool.cli.prompts import ask
     from meptool.cli.steps import action_steps
-    from meptool.plan import set_action_status
-    from meptool.store import edit, read
+    from meptool.files.store import edit, read
+    from meptool.incident.plan import set_action_status
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)
@@ -364,9 +364,9 @@ def status(
     Example:  meptool incident status MEP-2026-001 mitigated --text "Règle rétablie" --client
     """
     from meptool.cli.output import info
-    from meptool.enums import Visibility
-    from meptool.lifecycle import move
-    from meptool.store import edit
+    from meptool.files.store import edit
+    from meptool.incident.lifecycle import move
+    from meptool.model.enums import Visibility
 
     state = settings(ctx, workspace, no_input)
     ws = open_workspace(state)

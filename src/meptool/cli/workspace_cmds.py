@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from meptool.cli.common import NoInputOpt, WorkspaceOpt
-from meptool.enums import Language
+from meptool.model.enums import Language
 
 
 def init(
@@ -30,7 +30,7 @@ def init(
     Example:  meptool init . --lang fr --client "Maison Dupont" --prefix MEP
     """
     from meptool.cli.output import echo, info
-    from meptool.scaffold import init_workspace
+    from meptool.files.scaffold import init_workspace
 
     root = Path(workspace or path)
     written = init_workspace(
@@ -65,18 +65,18 @@ def schema(
     Example:  meptool schema --output schemas/incident.schema.json
     """
     from meptool.cli.output import info
-    from meptool.config import Config
-    from meptool.model import Incident
-    from meptool.scaffold import schema_text
+    from meptool.files.scaffold import schema_text
+    from meptool.model.config import Config
+    from meptool.model.incident import Incident
 
     text = schema_text(Config, "meptool") if config else schema_text(Incident, "incident")
     if output is None or output == "-":
         typer.echo(text, nl=False)
         return
     from meptool.errors import WorkspaceNotFound
-    from meptool.outputs import user_output
-    from meptool.store import atomic_write
-    from meptool.workspace import find_root
+    from meptool.files.outputs import user_output
+    from meptool.files.store import atomic_write
+    from meptool.files.workspace import find_root
 
     try:
         root: Path | None = find_root(None)

@@ -1,7 +1,7 @@
 """`meptool portal build`: the site, built incrementally, swapped in whole (`output`).
 
 What an incident's pages show depends on its `incident.yaml` (read through
-the cache of parsed incidents, `meptool.cache`), its sent `.eml` files and
+the cache of parsed incidents, `meptool.files.cache`), its sent `.eml` files and
 its client retrospective; their stat keys are kept in
 `.meptool/cache/portal-*.json` with what its pages gave the client's home and
 feeds. An incident whose files did not change is not read again: its pages
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from meptool import __version__
 from meptool.errors import InputError
+from meptool.files.workspace import Workspace
 from meptool.portal import output as site_output
 from meptool.portal.output import (
     MANIFEST,
@@ -32,11 +33,10 @@ from meptool.portal.output import (
 )
 from meptool.portal.settings import FORMAT, config_facts, read_json, save_json, stat_key
 from meptool.portal.visible import choose_client, slugs
-from meptool.workspace import Workspace
 
 if TYPE_CHECKING:
-    from meptool.cache import Index
-    from meptool.model import Incident
+    from meptool.files.cache import Index
+    from meptool.model.incident import Incident
 
 RETRO = "retro"
 
@@ -69,7 +69,7 @@ def _state_file(ws: Workspace, out: Path) -> Path:
 
 def _code_fingerprint(ws: Workspace) -> str:
     """meptool's version and every file that decides how a page looks."""
-    from meptool import templating
+    from meptool.writing import templating
 
     parts = [__version__, str(FORMAT)]
     roots = [Path(__file__).parent, templating.package_templates() / "portal"]
@@ -97,7 +97,7 @@ class _Reader:
         self.index: Index | None = None
 
     def row(self, path: Path, key: Any) -> Any:
-        from meptool import cache
+        from meptool.files import cache
 
         if self.index is None:
             self.index = cache.refresh(self.ws)
@@ -106,8 +106,8 @@ class _Reader:
     def incident(self, path: Path, key: Any) -> Incident:
         from pydantic import ValidationError
 
-        from meptool.model import Incident
-        from meptool.store import load
+        from meptool.files.store import load
+        from meptool.model.incident import Incident
 
         row = self.row(path, key)
         try:
@@ -143,7 +143,7 @@ def build(
     force: bool = False,
 ) -> Built:
     """Build the portal (see the module's text); `client`/`lang` restrict what it holds."""
-    from meptool.store import locked
+    from meptool.files.store import locked
 
     out = output_folder(ws, output)
     with locked(ws, "portal"):
@@ -213,7 +213,7 @@ class _Run:
 
     def scan(self, client: str | None) -> list[str]:
         """Which incidents changed, and for those their client and languages; the clients."""
-        from meptool import cache
+        from meptool.files import cache
 
         for path, key in cache.scan(self.ws):
             incident_id = path.parent.name

@@ -70,7 +70,7 @@ def atom(
     text_of: Any,
 ) -> str:
     """The Atom feed of one client in one language; `text_of(source)` reads an update's text."""
-    from meptool import templating
+    from meptool.writing import templating
 
     chosen = [e for e in found if e["kind"] != "update" or e["lang"] == lang]
     chosen.sort(key=lambda e: (e["at"], e["id"]), reverse=True)

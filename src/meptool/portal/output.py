@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from meptool.errors import InputError, UsageError
+from meptool.files.workspace import Workspace
 from meptool.portal.settings import config_facts
-from meptool.workspace import Workspace
 
 MANIFEST = ".meptool-portal.json"
 DEFAULT_OUTPUT = "portal"

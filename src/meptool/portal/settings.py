@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from meptool import __version__
-from meptool.workspace import Workspace
+from meptool.files.workspace import Workspace
 
 FORMAT = 1
 

@@ -1,4 +1,4 @@
-"""The portal's pages, rendered through the one Jinja environment (`meptool.templating`)."""
+"""The portal's pages, rendered through the one Jinja environment (`meptool.writing.templating`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from meptool.portal.visible import View
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
 
 
 def _moment(value: Any) -> Any:
@@ -64,7 +64,7 @@ def filters(lang: str, tz: dt.tzinfo) -> dict[str, Callable[..., Any]]:
 
 def environment(ws: Workspace, lang: str) -> Environment:
     """The workspace's environment (its `templates_dir` first) with the portal's filters."""
-    from meptool import templating
+    from meptool.writing import templating
 
     return templating.for_workspace(ws, filters=filters(lang, ws.tz))
 
@@ -80,7 +80,7 @@ def style(env: Environment) -> Any:
     """The pages' CSS, rendered once per build (a workspace may override it by name)."""
     from markupsafe import Markup
 
-    from meptool import templating
+    from meptool.writing import templating
 
     return Markup(templating.render(env, "portal/_style.css.j2", {}))
 
@@ -115,7 +115,7 @@ def incident_page(
     shared: dict[str, Any],
 ) -> str:
     """The page of one incident."""
-    from meptool import templating
+    from meptool.writing import templating
 
     done = sum(1 for a in v.actions if a["status"] == "done")
     # Plain dicts: the sandbox checks every attribute read, an item read is ~10x cheaper.
@@ -144,7 +144,7 @@ def home_page(
     prefix: str,
 ) -> str:
     """The client's home: open incidents first, then past ones."""
-    from meptool import templating
+    from meptool.writing import templating
 
     rank = {"critical": 0, "major": 1, "minor": 2}
     open_ = sorted(

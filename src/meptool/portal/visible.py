@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meptool.enums import CommStatus, Status, Visibility
 from meptool.errors import NotFoundError
+from meptool.model.enums import CommStatus, Status, Visibility
 from meptool.portal import wording
 
 if TYPE_CHECKING:
-    from meptool.model import Incident
-    from meptool.workspace import Workspace
+    from meptool.files.workspace import Workspace
+    from meptool.model.incident import Incident
 
 OPEN_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED, Status.MITIGATED)
 RETRO_FILE = "retro-client.html"
@@ -99,9 +99,9 @@ def read_eml(
     ws: Workspace, name: str, expected: str | None, files: list[str]
 ) -> tuple[str, str, list[tuple[str, str]]] | None:
     """(plain text, subject, To/Cc pairs) of a sent `.eml`; None when missing or edited since."""
-    from meptool import mail
     from meptool.errors import InputError
-    from meptool.updates import fingerprint, resolve
+    from meptool.updates import mail
+    from meptool.updates.drafts import fingerprint, resolve
 
     try:
         if expected is not None and fingerprint(ws, files) != expected:
@@ -252,7 +252,7 @@ def view(
 def dependencies(ws: Workspace, incident: Incident) -> list[Path]:
     """The files besides `incident.yaml` whose content the portal shows."""
     deps = [ws.incident_dir(incident.id) / RETRO_FILE]
-    from meptool.updates import resolve
+    from meptool.updates.drafts import resolve
 
     for comm in incident.communications:
         if comm.status is CommStatus.SENT:

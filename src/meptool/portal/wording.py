@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from meptool.enums import EntryKind, Status
+from meptool.model.enums import EntryKind, Status
 
 # How a client says where things stand: no tool jargon ("mitigated"), no log lines.
 STATUS = {
