@@ -69,6 +69,8 @@ def aged(example: Path) -> Path:
         ["call", "prepare", "--help"],
         ["call", "record", "--help"],
         ["expect", "met", "--help"],
+        ["portal", "--help"],
+        ["portal", "build", "--help"],
     ],
 )
 def test_help_imports_nothing_heavy(aged: Path, args: list[str]) -> None:
@@ -119,6 +121,12 @@ def test_warm_reads_import_no_parser_or_model(aged: Path, args: list[str]) -> No
     modules(aged, "incident", "list")  # fills the cache
     found = modules(aged, *args)
     assert not found & (HEAVY | {"yaml"}), found & (HEAVY | {"yaml"})
+
+
+def test_a_portal_build_with_nothing_to_do_imports_no_model_or_template(aged: Path) -> None:
+    modules(aged, "portal", "build")  # builds it
+    found = modules(aged, "portal", "build")
+    assert not found & (HEAVY | {"yaml", "jinja2", "icalendar"}), found & HEAVY
 
 
 def test_warm_list_piped_needs_no_rich(aged: Path) -> None:

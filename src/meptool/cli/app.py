@@ -192,6 +192,7 @@ def _register() -> None:
         expect,
         feedback,
         incident,
+        portal,
         retro,
         templates_cmd,
         update,
@@ -210,6 +211,7 @@ def _register() -> None:
     app.add_typer(feedback.app, name="feedback")
     app.add_typer(call.app, name="call")
     app.add_typer(expect.app, name="expect")
+    app.add_typer(portal.app, name="portal")
     app.add_typer(templates_cmd.app, name="templates")
 
 

@@ -70,6 +70,12 @@ internal_hostnames: []
 
 # A second person approves each update before it can be sent.
 require_approval: true
+
+# The client portal ('meptool portal build'): the folder it is written to, and
+# where it is published (for the absolute links of its feeds).
+# portal:
+#   output: portal
+#   base_url: https://acme.gitlab.io/portal
 """
 
 CONTACTS_EXAMPLE = """\
@@ -86,6 +92,8 @@ GITIGNORE = """\
 .meptool/
 # temporary files of interrupted writes
 .*.tmp
+# the client portal (meptool portal build), published by CI, not committed
+portal/
 """
 
 

@@ -52,6 +52,11 @@ def folder_problem(doc: Document, path: Path, incident: Incident, shown: str) ->
     return None
 
 
+def index(ws: Workspace) -> cache.Index:
+    """The cache brought up to date with the workspace's files, for reading rows one by one."""
+    return cache.refresh(ws, derive)
+
+
 def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:
     """Every incident, validated, or the problems of the ones that do not validate.
 

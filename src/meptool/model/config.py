@@ -55,6 +55,21 @@ class Smtp(Model):
     timeout: Annotated[float, BeforeValidator(whole_number), Field(gt=0, le=600)] = 30.0
 
 
+def _base_url(value: str) -> str:
+    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        raise ValueError("must be an http(s) address, e.g. https://acme.gitlab.io/portal")
+    return value.rstrip("/")
+
+
+class Portal(Model):
+    """The client portal (`meptool portal build`): where it is written, where it is published."""
+
+    output: Line | None = None
+    """The folder it is written to, relative to the workspace (default `portal`)."""
+    base_url: Annotated[Line, AfterValidator(_base_url)] | None = None
+    """Where it is published, for the absolute links of the feeds."""
+
+
 class Config(Model):
     """The workspace configuration file."""
 
@@ -81,6 +96,7 @@ class Config(Model):
     internal_hostnames: list[Line] = Field(default_factory=list)
     require_approval: Flag = True
     agency: Agency | None = None
+    portal: Portal | None = None
 
     @field_validator("update_cadence", mode="before")
     @classmethod

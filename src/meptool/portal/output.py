@@ -1,0 +1,169 @@
+"""The folder the site is written to: where it may be, its manifest, the swap.
+
+The new site is assembled in a temporary folder next to the output (unchanged
+files hard-linked from the old site), then swapped in by two renames.
+`.meptool-portal.json` lists every file meptool wrote with its SHA-256 (no
+time in it); a file it does not list is someone else's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from meptool.errors import InputError, UsageError
+from meptool.files.workspace import Workspace
+from meptool.portal.settings import config_facts
+
+MANIFEST = ".meptool-portal.json"
+DEFAULT_OUTPUT = "portal"
+
+
+def output_folder(ws: Workspace, output: str | None) -> Path:
+    """The output folder: `--output`, else `portal.output` of meptool.yaml, else `portal/`."""
+    if output is not None:
+        path = Path(output).expanduser()
+        path = path if path.is_absolute() else Path.cwd() / path
+    else:
+        path = ws.root / (config_facts(ws)["output"] or DEFAULT_OUTPUT)
+    path = Path(os.path.abspath(path))
+    resolved = path.resolve()
+    root = ws.root.resolve()
+    for inside, what in ((ws.incidents_dir, "incidents/"), (ws.state_dir, ".meptool/")):
+        if resolved == inside.resolve() or inside.resolve() in resolved.parents:
+            raise UsageError(
+                f"--output {ws.display(path)} is inside {what}: the portal would be mixed with "
+                "the incident files",
+                hint="choose a folder of its own, e.g. --output portal",
+            )
+    if resolved == root or resolved in root.parents:
+        raise UsageError(
+            f"--output {ws.display(path)} holds the workspace itself",
+            hint="choose a folder of its own, e.g. --output portal",
+        )
+    return path
+
+
+class Tree:
+    """The new site, written as it is rendered into a temporary folder next to the output."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.tmp = out.parent / f".{out.name}.{os.getpid()}.tmp"
+        self.files: dict[str, str] = {}  # rel -> sha256
+        self.keep: list[str] = []  # carried over from the old site
+        self._made: set[Path] = set()
+        self._started = False
+
+    def _folder(self, target: Path) -> None:
+        if not self._started:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp.mkdir()
+            self._started = True
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+
+    def put(self, rel: str, data: bytes, mine: dict[str, str]) -> None:
+        """Write a file of the new site."""
+        target = self.tmp / rel
+        self._folder(target)
+        with open(target, "wb") as fh:
+            fh.write(data)
+        sha = hashlib.sha256(data).hexdigest()
+        self.files[rel] = sha
+        mine[rel] = sha
+
+    def carry(self, rel: str, sha: str) -> None:
+        """Take a file of the old site over unchanged."""
+        self.files[rel] = sha
+        self.keep.append(rel)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def read_manifest(data: bytes | None) -> dict[str, str] | None:
+    if data is None:
+        return None
+    try:
+        found = json.loads(data)
+    except ValueError:
+        return None
+    files = found.get("files") if isinstance(found, dict) else None
+    if not isinstance(files, dict):
+        return None
+    return {str(k): str(v) for k, v in files.items()}
+
+
+def walk(root: Path, prefix: str = "") -> Iterator[str]:
+    """Every file under `root`, as a relative POSIX path, in sorted order."""
+    with os.scandir(root) as entries:
+        found = sorted(entries, key=lambda e: e.name)
+    for entry in found:
+        rel = f"{prefix}{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            yield from walk(Path(entry.path), f"{rel}/")
+        else:
+            yield rel
+
+
+def foreign(out: Path, old_manifest: dict[str, str] | None) -> list[str]:
+    """Files in the output folder that meptool did not write."""
+    if not out.is_dir():
+        return []
+    known = old_manifest or {}
+    return [rel for rel in walk(out) if rel != MANIFEST and rel not in known]
+
+
+def swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
+    """Carry the unchanged files over, then put the new site in the old one's place."""
+    out, tmp = tree.out, tree.tmp
+    trash = out.parent / f".{out.name}.{os.getpid()}.old.tmp"
+    try:
+        tree._folder(tmp / MANIFEST)
+        made = {str(p) for p in tree._made}
+        old_root, new_root = str(out), str(tmp)
+        for rel in tree.keep:
+            source = os.path.join(old_root, rel)
+            target = os.path.join(new_root, rel)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+        with open(tmp / MANIFEST, "wb") as fh:
+            fh.write(manifest)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if out.exists():
+            os.rename(out, trash)
+        os.rename(tmp, out)
+    except OSError as exc:
+        tree.abort()
+        if trash.exists() and not out.exists():
+            os.rename(trash, out)  # put the old site back
+        raise InputError(
+            f"cannot write the portal to {ws.display(out)}: {exc.strerror or exc}; "
+            "the previous site is unchanged",
+            hint="check the folder's permissions and free space, or choose another --output",
+        ) from None
+    except BaseException:
+        tree.abort()
+        raise
+    shutil.rmtree(trash, ignore_errors=True)
