@@ -117,6 +117,16 @@ def test_warm_reads_import_no_parser_or_model(aged: Path, args: list[str]) -> No
     assert not found & (HEAVY | {"yaml"}), found & (HEAVY | {"yaml"})
 
 
+def test_warm_portfolio_imports_no_model_or_parser(aged: Path) -> None:
+    # the facts of every file and of meptool.yaml come from the cache: no Pydantic, no
+    # YAML; Jinja and Babel only to write the report
+    modules(aged, "retro", "report", "--all", "--output", "-")  # fills the cache
+    for args in (["--output", "-"], ["--format", "html", "--output", "-"], ["--client", "x"]):
+        found = modules(aged, "retro", "report", "--all", *args)
+        assert not found & {"pydantic", "pydantic_core", "yaml", "ruamel"}, args
+        assert "jinja2" in found
+
+
 def test_warm_list_piped_needs_no_rich(aged: Path) -> None:
     modules(aged, "incident", "list")  # fills the cache
     assert "rich" not in modules(aged, "incident", "list")
