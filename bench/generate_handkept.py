@@ -272,8 +272,8 @@ BREAKS = [
 ]
 
 
-def generate(n: int, root: Path, seed: int = 7) -> Path:
-    """A workspace of `n` hand-kept incidents (about one in 400 invalid) in `root`."""
+def generate(n: int, root: Path, seed: int = 7, invalid_every: int = 400) -> Path:
+    """A workspace of `n` hand-kept incidents (one in `invalid_every` invalid) in `root`."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     (root / "meptool.yaml").write_text(
@@ -289,8 +289,8 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
         start = base + dt.timedelta(hours=k * 26_000 / max(n, 1) + rng.randrange(0, 12))
         counters[start.year] = counters.get(start.year, 0) + 1
         inc_id, text = incident(rng, counters[start.year], start)
-        if k % 400 == 199:
-            old, new = BREAKS[(k // 400) % len(BREAKS)]
+        if k % invalid_every == invalid_every // 2 - 1:
+            old, new = BREAKS[(k // invalid_every) % len(BREAKS)]
             text = text.replace(old, new, 1)
         folder = root / "incidents" / inc_id
         folder.mkdir(parents=True, exist_ok=True)

@@ -490,3 +490,24 @@ def test_warm_reads_are_one_query(gen: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert counter.calls == parsed
     assert len(list(reading.iter_incidents(ws))) == FILES
     assert counter.calls == parsed + 1
+
+
+def test_hand_kept_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark's second data shape: long timelines, comments, every string style;
+    cached results equal fresh ones, and only the file meant to be broken is."""
+    from generate_handkept import generate as generate_handkept
+
+    root = generate_handkept(50, tmp_path / "hand", invalid_every=10)
+    age(root)
+    counter = Counter(monkeypatch)
+    assert check(root, monkeypatch, counter) == 50
+    assert check(root, monkeypatch, counter) == 0
+    snap = snapshot(root)
+    broken = "\n".join(snap["broken"])
+    assert len(snap["broken"]) == 5 and len(snap["rows"]) == 45
+    for what in ("'urgent' is not allowed", "unknown key 'statut'", "not a date and time"):
+        assert what in broken
+    assert "duplicate key 'id'" in broken and "YAML syntax error" in broken
+    folio = snap["portfolio"]
+    assert folio.read == 50 and len(folio.invalid) == 5
+    assert sum(s.gaps for s in folio.cadence.values()) > 50
