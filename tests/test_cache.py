@@ -511,3 +511,16 @@ def test_hand_kept_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     folio = snap["portfolio"]
     assert folio.read == 50 and len(folio.invalid) == 5
     assert sum(s.gaps for s in folio.cadence.values()) > 50
+
+
+@pytest.mark.parametrize("where", [".", "incidents", "incidents/MEP-2025-0003", "elsewhere"])
+def test_list_paths_shown_as_before(gen: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """`incident list` makes each file's shown path once per run, not once per file:
+    the same text as `ws.display` gives, wherever the command runs."""
+    (gen / "elsewhere").mkdir()
+    monkeypatch.chdir(gen / where)
+    ws = Workspace(gen)
+    rows, _ = list_rows(ws)
+    assert len(rows) == FILES - 1
+    for row in rows:
+        assert row.path == ws.display(ws.incidents_dir / row.id / "incident.yaml")

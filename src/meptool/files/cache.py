@@ -302,17 +302,28 @@ def _rows(ws: Workspace, derive: Derive) -> Iterator[tuple[Index, str, Key, Row]
         index.close()
 
 
-def summaries(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
-    """Every incident's summary as `derive` made it (times as text), or its problems.
+def summaries_named(
+    ws: Workspace, derive: Derive
+) -> Iterator[tuple[str, dict[str, Any] | InvalidFile]]:
+    """Every incident's summary as `derive` made it (times as text), or its problems, by
+    folder name.
 
-    No Pydantic and no YAML for unchanged files.
+    No Pydantic and no YAML for unchanged files; one bulk read; no path made for a
+    valid file.
     """
+    loads = json.loads
     for index, name, _, row in _rows(ws, derive):
-        path = index.path(name)
         if row.ok and row.summary:
-            yield path, json.loads(row.summary)
+            yield name, loads(row.summary)
         else:
-            yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
+            yield name, InvalidFile(_problems(ws, index.path(name), row.problems or "[]"))
+
+
+def summaries(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
+    """Every incident's summary (see `summaries_named`), with its file's path."""
+    base = ws.incidents_dir
+    for name, item in summaries_named(ws, derive):
+        yield base / name / INCIDENT_FILE, item
 
 
 def incidents(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, Incident | InvalidFile]]:

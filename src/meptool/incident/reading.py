@@ -70,6 +70,15 @@ def summaries(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFil
         yield path, item if isinstance(item, InvalidFile) else revive(item, tz)
 
 
+def summaries_named(ws: Workspace) -> Iterator[tuple[str, dict[str, Any] | InvalidFile]]:
+    """The same as `summaries`, keyed by folder name: one bulk read, no path made per file."""
+    from meptool.incident.summary import revive
+
+    tz = ws.tz
+    for name, item in cache.summaries_named(ws, derive):
+        yield name, item if isinstance(item, InvalidFile) else revive(item, tz)
+
+
 def facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
     """Every incident's portfolio facts (`meptool.incident.facts`), or its problems."""
     return cache.facts(ws, derive)

@@ -121,8 +121,16 @@ class Row:
         }
 
 
-def summary_row(ws: Workspace, path: Path, summary: dict[str, Any], now: dt.datetime) -> Row:
-    """The list line of an incident's summary (see `meptool.incident.summary`)."""
+def summary_row(
+    ws: Workspace,
+    path: Path | None,
+    summary: dict[str, Any],
+    now: dt.datetime,
+    *,
+    shown: str | None = None,
+) -> Row:
+    """The list line of an incident's summary (see `meptool.incident.summary`); `shown` is
+    its file as displayed, when the caller already knows it."""
     from meptool.incident.summary import next_update_due
 
     due = next_update_due(summary, ws.cadence(summary["severity"]))
@@ -136,7 +144,7 @@ def summary_row(ws: Workspace, path: Path, summary: dict[str, Any], now: dt.date
         detected_at=summary["detected_at"],
         next_update_due=due,
         overdue=bool(due and due < now),
-        path=ws.display(path),
+        path=shown if shown is not None else ws.display(path) if path else "",
     )
 
 
@@ -151,12 +159,20 @@ def list_rows(
     Served from cached summaries (`meptool.incident.reading`): no Pydantic when no
     file changed.
     """
-    from meptool.incident.reading import summaries
+    from meptool.files.workspace import INCIDENT_FILE
+    from meptool.incident.reading import summaries_named
 
     now = ws.now()
     rows: list[Row] = []
     broken: list[InvalidFile] = []
-    for path, item in summaries(ws):
+    # What ws.display gives for every file under incidents/, made once (relpath is
+    # lexical) — unless the current folder is inside one of the incident folders.
+    import os
+
+    inside = os.path.abspath(os.getcwd()).startswith(os.path.abspath(ws.incidents_dir) + os.sep)
+    base = ws.display(ws.incidents_dir)
+    prefix = "" if base == "." else f"{base}/"
+    for name, item in summaries_named(ws):
         if isinstance(item, InvalidFile):
             broken.append(item)
             continue
@@ -164,7 +180,11 @@ def list_rows(
             continue
         if severities and item["severity"] not in severities:
             continue
-        rows.append(summary_row(ws, path, item, now))
+        if inside:
+            rows.append(summary_row(ws, ws.incidents_dir / name / INCIDENT_FILE, item, now))
+        else:
+            shown = f"{prefix}{name}/{INCIDENT_FILE}"
+            rows.append(summary_row(ws, None, item, now, shown=shown))
     return rows, broken
 
 
