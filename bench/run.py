@@ -72,14 +72,19 @@ HEADER = (
     "Produced by `make bench` (`python bench/run.py --write`). Start-up figures are\n"
     "ratios to `python -c pass` from the same interpreter; figures over many\n"
     "incidents are ratios to the floor of merely parsing the same files with\n"
-    "PyYAML's CSafeLoader in one process. Runs alternate with their baseline;\n"
-    "medians are quoted. Cold: the cache (`.meptool/cache/`) removed before the\n"
-    "run; warm: nothing changed since the previous run. Peak memory: ru_maxrss\n"
-    "of the child process. `meptool --help` is served from the text kept after\n"
-    "its first rendering (`~/.cache/meptool`). `update draft` (warm) runs in a\n"
-    "workspace in use (its `.meptool/` kept, the incident restored as shipped);\n"
-    "in a fresh copy, nothing is cached yet. Rows marked 'no meptool code' are\n"
-    "floors: the libraries `update draft` needs, imported and nothing else.\n\n"
+    "PyYAML's CSafeLoader in one process, on two data shapes: `generate.py`'s and\n"
+    "`generate_handkept.py`'s (long timelines, many contacts, comments, every string\n"
+    "style, one invalid file in 400). Runs alternate with their baseline; medians\n"
+    "are quoted; the note gives the same ratio in CPU time (user + system, worker\n"
+    "processes included), which the machine's load does not skew. Cold: the cache\n"
+    "(`.meptool/cache/`) removed before the run; warm: nothing changed since the\n"
+    "previous run; one file changed: a comment added to one file. Peak memory:\n"
+    "ru_maxrss of the child process (the largest of it and its workers). `meptool\n"
+    "--help` is served from the text kept after its first rendering\n"
+    "(`~/.cache/meptool`). `update draft` (warm) runs in a workspace in use (its\n"
+    "`.meptool/` kept, the incident restored as shipped); in a fresh copy, nothing\n"
+    "is cached yet. Rows marked 'no meptool code' are floors: the libraries `update\n"
+    "draft` needs, imported and nothing else.\n\n"
 )
 
 
@@ -102,6 +107,7 @@ class Sample:
     seconds: float
     maxrss_mb: float
     code: int
+    cpu: float = 0.0  # user + system seconds of the child and its workers
 
 
 def measure(cmd: list[str], cwd: Path | None = None) -> Sample:
@@ -113,7 +119,8 @@ def measure(cmd: list[str], cwd: Path | None = None) -> Sample:
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode, cpu)
 
 
 def available(*words: str) -> bool:
@@ -267,14 +274,17 @@ def touch_one(ws: Path, rep: int) -> tuple[Path, bytes, tuple[int, int]]:
     return path, before, (st.st_atime_ns, st.st_mtime_ns)
 
 
-def _row(label: str, where: str, samples: list[Sample], floors: list[float], goal: str) -> Result:
+def _row(label: str, where: str, samples: list[Sample], floors: list[Sample], goal: str) -> Result:
     codes = {s.code for s in samples}
     # exit 1 is `incident validate` finding the invalid files (hand-kept shape)
     note = "" if codes <= {0, 1} else f"exit codes {sorted(codes)}"
+    # CPU time (all processes) against the floor's: what the machine's load does not skew
+    cpu = ratio([s.cpu for s in samples], [f.cpu for f in floors])
+    note = f"CPU {cpu:.3f}×" + (f"; {note}" if note else "")
     return Result(
         label,
         where,
-        f"{ratio([s.seconds for s in samples], floors):.3f}×",
+        f"{ratio([s.seconds for s in samples], [f.seconds for f in floors]):.3f}×",
         goal,
         f"{max(s.maxrss_mb for s in samples):.0f} MB",
         note,
@@ -300,14 +310,14 @@ def scale(
         for n in sizes:
             ws = dataset(n, shape)
             big = n >= 10_000
-            floors: list[float] = []
+            floors: list[Sample] = []
             cold: list[Sample] = []
             warm: list[Sample] = []
             changed: list[Sample] = []
             others: dict[str, list[Sample]] = {label: [] for label, _, _ in warm_cmds}
             measure(retro, ws)  # the cache as this meptool writes it
             for rep in range(reps):
-                floors.append(measure([PY, "-c", FLOOR, str(ws)]).seconds)
+                floors.append(measure([PY, "-c", FLOOR, str(ws)]))
                 drop_cache(ws)
                 cold.append(measure(retro, ws))
                 warm.append(measure(retro, ws))
@@ -330,7 +340,9 @@ def scale(
             ]
             for label, samples, goal in figures:
                 results.append(_row(label, where, samples, floors, goal if big else "—"))
-            info[f"CSafeLoader floor, {where} (median)"] = f"{statistics.median(floors):.2f} s"
+            floor = statistics.median(f.seconds for f in floors)
+            floor_cpu = statistics.median(f.cpu for f in floors)
+            info[f"CSafeLoader floor, {where} (median)"] = f"{floor:.2f} s ({floor_cpu:.2f} s CPU)"
             size = sum(p.stat().st_size for p in (ws / "incidents").glob("*/incident.yaml"))
             info[f"data, {where}"] = f"{size / 1e6:.0f} MB of YAML"
 
