@@ -524,3 +524,7 @@ def test_list_paths_shown_as_before(gen: Path, monkeypatch: pytest.MonkeyPatch, 
     assert len(rows) == FILES - 1
     for row in rows:
         assert row.path == ws.display(ws.incidents_dir / row.id / "incident.yaml")
+    results = validate_files(ws, [])[1:]  # after meptool.yaml
+    assert len(results) == FILES
+    for result, folder in zip(results, sorted(p.name for p in ws.incident_dirs()), strict=True):
+        assert result.path == ws.display(ws.incidents_dir / folder / "incident.yaml")

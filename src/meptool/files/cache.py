@@ -389,9 +389,16 @@ def facts(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] 
         yield base / name / INCIDENT_FILE, item
 
 
-def validation(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, list[Problem]]]:
-    """Every located problem of every incident file (what `incident validate` reports)."""
+def validation_named(ws: Workspace, derive: Derive) -> Iterator[tuple[str, list[Problem]]]:
+    """Every located problem of every incident file (what `incident validate` reports), by
+    folder name; a path is made only for a file with problems."""
     for index, name, _, row in _rows(ws, derive):
         text = row.problems if not row.ok else row.extra
-        path = index.path(name)
-        yield path, _problems(ws, path, text) if text else []
+        yield name, _problems(ws, index.path(name), text) if text else []
+
+
+def validation(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, list[Problem]]]:
+    """Every located problem of every incident file, with its file's path."""
+    base = ws.incidents_dir
+    for name, found in validation_named(ws, derive):
+        yield base / name / INCIDENT_FILE, found

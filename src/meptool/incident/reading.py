@@ -92,3 +92,8 @@ def facts_named(ws: Workspace) -> Iterator[tuple[str, dict[str, Any] | InvalidFi
 def problems(ws: Workspace) -> Iterator[tuple[Path, list[Problem]]]:
     """Every located problem of every incident file (what `incident validate` reports)."""
     return cache.validation(ws, derive)
+
+
+def problems_named(ws: Workspace) -> Iterator[tuple[str, list[Problem]]]:
+    """The same as `problems`, keyed by folder name: one bulk read, no path per valid file."""
+    return cache.validation_named(ws, derive)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,19 +160,12 @@ def list_rows(
     Served from cached summaries (`meptool.incident.reading`): no Pydantic when no
     file changed.
     """
-    from meptool.files.workspace import INCIDENT_FILE
     from meptool.incident.reading import summaries_named
 
     now = ws.now()
     rows: list[Row] = []
     broken: list[InvalidFile] = []
-    # What ws.display gives for every file under incidents/, made once (relpath is
-    # lexical) — unless the current folder is inside one of the incident folders.
-    import os
-
-    inside = os.path.abspath(os.getcwd()).startswith(os.path.abspath(ws.incidents_dir) + os.sep)
-    base = ws.display(ws.incidents_dir)
-    prefix = "" if base == "." else f"{base}/"
+    shown = _shown(ws)
     for name, item in summaries_named(ws):
         if isinstance(item, InvalidFile):
             broken.append(item)
@@ -180,12 +174,23 @@ def list_rows(
             continue
         if severities and item["severity"] not in severities:
             continue
-        if inside:
-            rows.append(summary_row(ws, ws.incidents_dir / name / INCIDENT_FILE, item, now))
-        else:
-            shown = f"{prefix}{name}/{INCIDENT_FILE}"
-            rows.append(summary_row(ws, None, item, now, shown=shown))
+        rows.append(summary_row(ws, None, item, now, shown=shown(name)))
     return rows, broken
+
+
+def _shown(ws: Workspace) -> Callable[[str], str]:
+    """What `ws.display` gives for the incident file of a folder, made once per run
+    (relpath is lexical) — unless the current folder is inside an incident folder."""
+    import os
+
+    from meptool.files.workspace import INCIDENT_FILE
+
+    folder = os.path.abspath(ws.incidents_dir)
+    if os.path.abspath(os.getcwd()).startswith(folder + os.sep):
+        return lambda name: ws.display(ws.incidents_dir / name / INCIDENT_FILE)
+    base = ws.display(ws.incidents_dir)
+    prefix = "" if base == "." else f"{base}/"
+    return lambda name: f"{prefix}{name}/{INCIDENT_FILE}"
 
 
 @dataclass
@@ -241,10 +246,11 @@ def validate_files(ws: Workspace | None, paths: list[Path]) -> list[FileResult]:
     if not paths:
         if ws is None:  # pragma: no cover - callers open the workspace first
             return []
-        from meptool.incident.reading import problems as cached_problems
+        from meptool.incident.reading import problems_named
 
         results = [_config_result(ws)]
-        results += [FileResult(ws.display(p), found) for p, found in cached_problems(ws)]
+        shown = _shown(ws)
+        results += [FileResult(shown(name), found) for name, found in problems_named(ws)]
         return results
     owners: dict[Path, Workspace | None] = {}
     return [validate_file(_owner(p, owners) or ws, p) for p in paths]
