@@ -94,14 +94,10 @@ class Workspace:
 
     @property
     def templates_dir(self) -> Path | None:
-        """The `templates_dir` of meptool.yaml (relative to the workspace root), if set."""
-        if not self.config.templates_dir:
-            return None
-        return (self.root / Path(self.config.templates_dir).expanduser()).resolve()
+        """The `templates_dir` of meptool.yaml (relative to the workspace root), if set.
 
-    @property
-    def templates_dir_fast(self) -> Path | None:
-        """`templates_dir` from the cached facts of meptool.yaml (no Pydantic when unchanged)."""
+        From the cached facts of meptool.yaml: no Pydantic when the file is unchanged.
+        """
         found = self.facts.get("templates_dir")
         return (self.root / Path(found).expanduser()).resolve() if found else None
 

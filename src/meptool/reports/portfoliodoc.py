@@ -262,9 +262,7 @@ def render(ws: Workspace, p: Portfolio, fmt: str) -> str:
 
     # From the cached facts of meptool.yaml: a warm portfolio imports no Pydantic.
     lang = ws.facts["language"]
-    env = templating.environment(
-        ws.templates_dir_fast, cache_dir=ws.jinja_cache_dir, filters=filters(lang, ws.tz)
-    )
+    env = templating.for_workspace(ws, filters=filters(lang, ws.tz))
     ctx = context(p, lang, ws.tz, html=fmt == "html")
     return _tidy(templating.render(env, f"retro/{lang}/portfolio.{fmt}.j2", ctx), fmt)
 
