@@ -98,8 +98,16 @@ def reference_portfolio(ws: Workspace, items: Any) -> portfolio.Portfolio:
 
 
 def cached_portfolio(ws: Workspace) -> portfolio.Portfolio:
-    """What `retro report --all` folds: the cached facts of every file."""
-    return portfolio.aggregate(
+    """What `retro report --all` folds: the cached facts of every file, by folder name."""
+    by_name = portfolio.aggregate(
+        reading.facts_named(ws),
+        tz=ws.tz,
+        now=ws.now(),
+        cadence=ws.cadence,
+        default_client="Default",
+        display=lambda name: ws.display(ws.incidents_dir / name / "incident.yaml"),
+    )
+    by_path = portfolio.aggregate(
         reading.facts(ws),
         tz=ws.tz,
         now=ws.now(),
@@ -107,6 +115,8 @@ def cached_portfolio(ws: Workspace) -> portfolio.Portfolio:
         default_client="Default",
         display=ws.display,
     )
+    assert by_name == by_path
+    return by_name
 
 
 def snapshot(root: Path, *, reference: bool = False) -> dict[str, Any]:
@@ -223,9 +233,9 @@ def test_recent_files_are_not_trusted(gen: Path, monkeypatch: pytest.MonkeyPatch
     target = sorted(gen.glob("incidents/*/incident.yaml"))[5]
     target.write_text(target.read_text().replace("title: ", "title: Now ", 1))
     # written just now: its mtime could hide a second write, so it is parsed on every
-    # read (snapshot reads four times: models, list, portfolio, validate)
-    assert check(gen, monkeypatch, counter) == 4
-    assert check(gen, monkeypatch, counter) == 4
+    # read (snapshot reads five times: models, list, portfolio by name and by path, validate)
+    assert check(gen, monkeypatch, counter) == 5
+    assert check(gen, monkeypatch, counter) == 5
     age(gen, target)
     assert check(gen, monkeypatch, counter) == 1
     assert check(gen, monkeypatch, counter) == 0
@@ -286,9 +296,9 @@ def test_unusable_cache_folder_means_no_cache(gen: Path, monkeypatch: pytest.Mon
     state = gen / ".meptool"
     state.mkdir()
     (state / "cache").write_text("a file where the cache folder should be")
-    # no cache: every file parsed on every read (snapshot reads four times)
-    assert check(gen, monkeypatch, counter) == 4 * FILES
-    assert check(gen, monkeypatch, counter) == 4 * FILES
+    # no cache: every file parsed on every read (snapshot reads five times)
+    assert check(gen, monkeypatch, counter) == 5 * FILES
+    assert check(gen, monkeypatch, counter) == 5 * FILES
 
 
 def test_parallel_parse_equals_serial(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -432,8 +442,89 @@ def test_tampered_facts_and_older_cache_format(gen: Path, monkeypatch: pytest.Mo
         " ctime_ns INTEGER, ino INTEGER, ok INTEGER, summary TEXT, data TEXT, problems TEXT,"
         " extra TEXT, crc INTEGER)"
     )
-    db.execute("UPDATE meta SET value = replace(value, '|2|', '|1|') WHERE key = 'fingerprint'")
+    db.execute("UPDATE meta SET value = replace(value, '|3|', '|2|') WHERE key = 'fingerprint'")
     db.commit()
     db.close()
     assert check(gen, monkeypatch, counter) == FILES
     assert check(gen, monkeypatch, counter) == 0
+
+
+def test_warm_reads_are_one_query(gen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unchanged files: every row but its data in one SELECT, whatever the number of files;
+    the data (for models) row by row; a damaged row found in the bulk read is parsed again."""
+    ws = Workspace(gen)
+    counter = Counter(monkeypatch)
+    check(gen, monkeypatch, counter)
+    parsed = counter.calls
+    statements: list[str] = []
+    real = cache._connect
+
+    def traced(path: Path) -> sqlite3.Connection:
+        db = real(path)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(cache, "_connect", traced)
+
+    def selects() -> list[str]:
+        found = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        statements.clear()
+        return [s for s in found if "FROM files" in s]
+
+    for read in (reading.facts_named, reading.facts, reading.summaries, reading.problems):
+        assert len(list(read(ws))) == FILES
+        assert selects() == [cache._BULK], read.__name__
+    assert counter.calls == parsed
+    assert len(list(reading.iter_incidents(ws))) == FILES
+    found = selects()
+    assert found[0] == cache._BULK and len(found) == 1 + FILES - 1  # the broken file: no data
+    assert all("data, crc_data FROM files WHERE name =" in s for s in found[1:])
+    assert counter.calls == parsed
+
+    # a damaged data column alone: models are parsed again, the bulk texts still serve
+    db = sqlite3.connect(cache.cache_file(ws))
+    db.execute("UPDATE files SET data = replace(data, 'a', 'b') WHERE name = 'MEP-2025-0002'")
+    db.commit()
+    db.close()
+    assert len(list(reading.facts_named(ws))) == FILES
+    assert counter.calls == parsed
+    assert len(list(reading.iter_incidents(ws))) == FILES
+    assert counter.calls == parsed + 1
+
+
+def test_hand_kept_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark's second data shape: long timelines, comments, every string style;
+    cached results equal fresh ones, and only the file meant to be broken is."""
+    from generate_handkept import generate as generate_handkept
+
+    root = generate_handkept(50, tmp_path / "hand", invalid_every=10)
+    age(root)
+    counter = Counter(monkeypatch)
+    assert check(root, monkeypatch, counter) == 50
+    assert check(root, monkeypatch, counter) == 0
+    snap = snapshot(root)
+    broken = "\n".join(snap["broken"])
+    assert len(snap["broken"]) == 5 and len(snap["rows"]) == 45
+    for what in ("'urgent' is not allowed", "unknown key 'statut'", "not a date and time"):
+        assert what in broken
+    assert "duplicate key 'id'" in broken and "YAML syntax error" in broken
+    folio = snap["portfolio"]
+    assert folio.read == 50 and len(folio.invalid) == 5
+    assert sum(s.gaps for s in folio.cadence.values()) > 50
+
+
+@pytest.mark.parametrize("where", [".", "incidents", "incidents/MEP-2025-0003", "elsewhere"])
+def test_list_paths_shown_as_before(gen: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """`incident list` makes each file's shown path once per run, not once per file:
+    the same text as `ws.display` gives, wherever the command runs."""
+    (gen / "elsewhere").mkdir()
+    monkeypatch.chdir(gen / where)
+    ws = Workspace(gen)
+    rows, _ = list_rows(ws)
+    assert len(rows) == FILES - 1
+    for row in rows:
+        assert row.path == ws.display(ws.incidents_dir / row.id / "incident.yaml")
+    results = validate_files(ws, [])[1:]  # after meptool.yaml
+    assert len(results) == FILES
+    for result, folder in zip(results, sorted(p.name for p in ws.incident_dirs()), strict=True):
+        assert result.path == ws.display(ws.incidents_dir / folder / "incident.yaml")

@@ -129,6 +129,16 @@ def test_a_portal_build_with_nothing_to_do_imports_no_model_or_template(aged: Pa
     assert not found & (HEAVY | {"yaml", "jinja2", "icalendar"}), found & HEAVY
 
 
+def test_warm_portfolio_imports_no_model_or_parser(aged: Path) -> None:
+    # the facts of every file and of meptool.yaml come from the cache: no Pydantic, no
+    # YAML; Jinja and Babel only to write the report
+    modules(aged, "retro", "report", "--all", "--output", "-")  # fills the cache
+    for args in (["--output", "-"], ["--format", "html", "--output", "-"], ["--client", "x"]):
+        found = modules(aged, "retro", "report", "--all", *args)
+        assert not found & {"pydantic", "pydantic_core", "yaml", "ruamel"}, args
+        assert "jinja2" in found
+
+
 def test_warm_list_piped_needs_no_rich(aged: Path) -> None:
     modules(aged, "incident", "list")  # fills the cache
     assert "rich" not in modules(aged, "incident", "list")

@@ -194,7 +194,7 @@ def _portfolio(
 
     since_day = parse_date(since, "--since") if since else None
     # Each file's facts, not its model: unchanged files come from the cache as plain JSON.
-    items: Any = reading.facts(ws)
+    items: Any = reading.facts_named(ws)
     progress = None
     if sys.stderr.isatty():
         from rich.progress import Progress
@@ -211,11 +211,11 @@ def _portfolio(
             items,
             tz=ws.tz,
             now=ws.now(),
-            cadence=ws.config.cadence,
-            default_client=ws.config.client.name if ws.config.client else None,
+            cadence=ws.cadence,
+            default_client=ws.facts["client"],
             client=client,
             since=since_day,
-            display=ws.display,
+            display=lambda name: ws.display(ws.incidents_dir / name / "incident.yaml"),
         )
     finally:
         if progress is not None:

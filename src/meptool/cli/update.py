@@ -30,6 +30,13 @@ SeqOpt = Annotated[
 
 def note(text: str, style: str | None = None) -> None:
     """A diagnostic line on stderr, never wrapped mid-line, never read as Rich markup."""
+    import sys
+
+    from meptool.cli.output import _colour
+
+    if not sys.stderr.isatty() and not _colour(sys.stderr):
+        sys.stderr.write(text + "\n")  # what Rich prints there, without importing it
+        return
     from rich.markup import escape
 
     from meptool.cli.output import err_console

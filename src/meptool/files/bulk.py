@@ -74,7 +74,11 @@ Derive = Callable[["Incident", Path, bytes], Derived]
 
 
 def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, ...]:
-    """One cache row: (name, key…, ok, summary, data, problems, extra, facts, crc)."""
+    """One cache row: (name, key…, ok, summary, data, problems, extra, facts, crc, crc_data).
+
+    `crc` covers the small texts (summary, problems, extra, facts), read in bulk;
+    `crc_data` the data, read one row at a time.
+    """
     from pydantic import ValidationError
 
     from meptool.files.store import read_bytes
@@ -117,7 +121,8 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, .
         problems,
         extra,
         facts,
-        crc(summary, data, problems, extra, facts),
+        crc(summary, problems, extra, facts),
+        crc(data),
     )
 
 
@@ -182,5 +187,6 @@ def analyse_many(
     ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = [pool.submit(_analyse_chunk, root, tz_name, c, derive) for c in chunks]
-        for future in futures:
-            yield from future.result()
+        futures.reverse()
+        while futures:  # each chunk's rows let go of once handed on (peak memory)
+            yield from futures.pop().result()

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from meptool.errors import InvalidFile, MeptoolError, Problem
 from meptool.files import bulk
 from meptool.files.bulk import Derive
-from meptool.files.freshness import RACY_NS, Key, crc, enabled, fingerprint, stat_key
+from meptool.files.freshness import RACY_NS, Key, crc, enabled, fingerprint
 from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, id_sort_key
 
 if TYPE_CHECKING:
@@ -51,25 +51,34 @@ def cache_file(ws: Workspace) -> Path:
     return ws.state_dir / "cache" / "incidents.sqlite3"
 
 
-def scan(ws: Workspace) -> list[tuple[Path, Key]]:
-    """Every `incidents/<ID>/incident.yaml` with its stat key, sorted by ID."""
-    found: list[tuple[str, Path, Key]] = []
+def scan_names(ws: Workspace) -> list[tuple[str, Key]]:
+    """Every incident folder's name with its file's stat key, sorted by ID (no Path made)."""
+    root = str(ws.incidents_dir)
+    found: list[tuple[str, Key]] = []
     try:
-        entries = list(os.scandir(ws.incidents_dir))
+        entries = os.scandir(root)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    for entry in entries:
-        if not ID_RE.match(entry.name):
-            continue
-        path = Path(entry.path) / INCIDENT_FILE
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        if stat.S_ISREG(st.st_mode):
-            found.append((entry.name, path, stat_key(st)))
+    match = ID_RE.match
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if not match(name):
+                continue
+            try:
+                st = os.stat(f"{entry.path}/{INCIDENT_FILE}")
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                found.append((name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
     found.sort(key=lambda item: id_sort_key(item[0]))
-    return [(path, key) for _, path, key in found]
+    return found
+
+
+def scan(ws: Workspace) -> list[tuple[Path, Key]]:
+    """Every `incidents/<ID>/incident.yaml` with its stat key, sorted by ID."""
+    base = ws.incidents_dir
+    return [(base / name / INCIDENT_FILE, key) for name, key in scan_names(ws)]
 
 
 # --- the cache file ----------------------------------------------------------
@@ -78,14 +87,21 @@ _FILES = """
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER,
     ok INTEGER, summary TEXT, data TEXT, problems TEXT, extra TEXT, facts TEXT,
-    crc INTEGER)
+    crc INTEGER, crc_data INTEGER)
 """
 _SCHEMA = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" + _FILES
+# Everything of every row but its data, in one query: what `incident list`,
+# `incident validate` and the portfolio read. `crc` covers these small texts;
+# `crc_data` the data, read row by row only when models are wanted.
+_BULK = (
+    "SELECT name, size, mtime_ns, ctime_ns, ino, ok, summary, problems, extra, facts, crc"
+    " FROM files"
+)
 
 
 @dataclass
 class Row:
-    """A cached analysis of one file."""
+    """A cached analysis of one file (`data` is None until asked for, see `Index.data`)."""
 
     ok: bool
     summary: str | None
@@ -102,32 +118,56 @@ class Index:
         self.ws = ws
         self.db = db
         self.derive = derive
-        self.files: list[tuple[Path, Key]] = []
+        self.names: list[tuple[str, Key]] = []  # every incident file, by folder name, sorted
+        self.cached: dict[str, tuple[Any, ...]] = {}  # rows read in bulk, keyed like the file
         self.fresh: dict[str, Row] = {}  # rows analysed now but not cached (racy or no db)
+        self._base = str(ws.incidents_dir)
+
+    @property
+    def files(self) -> list[tuple[Path, Key]]:
+        """Every incident file with its stat key, sorted by ID."""
+        return [(self.path(name), key) for name, key in self.names]
+
+    def path(self, name: str) -> Path:
+        """The incident file of folder `name`."""
+        return Path(f"{self._base}/{name}/{INCIDENT_FILE}")
 
     # reading rows --------------------------------------------------------------
 
-    def row(self, path: Path, key: Key) -> Row:
-        """The analysis of one file: from the cache when its row checks out, else now."""
-        name = path.parent.name
+    def row(self, name: str, key: Key) -> Row:
+        """The analysis of one file: from the bulk read when its row checks out, else now.
+
+        `data` is not read here (see `data`): most callers need only the small texts.
+        """
         if name in self.fresh:
             return self.fresh[name]
-        if self.db is not None:
-            try:
-                found = self.db.execute(
-                    "SELECT size, mtime_ns, ctime_ns, ino, ok, summary, data, problems, extra,"
-                    " facts, crc FROM files WHERE name = ?",
-                    (name,),
-                ).fetchone()
-            except Exception:  # a broken cache is only slower, never fatal
-                found = None
-            if found is not None and tuple(found[:4]) == key:
-                summary, data, problems, extra, facts, stored_crc = found[5:]
-                if stored_crc == crc(summary, data, problems, extra, facts) and (
-                    (found[4] == 1 and summary and data and facts) or (found[4] == 0 and problems)
-                ):
-                    return Row(bool(found[4]), summary, data, problems, extra, facts)
-        return _row(bulk.analyse(path, self.ws.tz, key, self.derive))
+        found = self.cached.get(name)
+        if found is not None and found[1:5] == key:
+            ok, summary, problems, extra, facts, stored = found[5:]
+            whole = (ok == 1 and summary and facts) or (ok == 0 and problems)
+            if whole and stored == crc(summary, problems, extra, facts):
+                return Row(ok == 1, summary, None, problems, extra, facts)
+        return self._analyse(name, key)
+
+    def data(self, name: str, key: Key, row: Row) -> str | None:
+        """The data of a valid row (one query), or None when it does not check out."""
+        if row.data is not None:
+            return row.data
+        if self.db is None:
+            return None
+        try:
+            found = self.db.execute(
+                "SELECT size, mtime_ns, ctime_ns, ino, data, crc_data FROM files WHERE name = ?",
+                (name,),
+            ).fetchone()
+        except Exception:  # a broken cache is only slower, never fatal
+            return None
+        if found is None or tuple(found[:4]) != key or not found[4]:
+            return None
+        return str(found[4]) if found[5] == crc(found[4]) else None
+
+    def _analyse(self, name: str, key: Key) -> Row:
+        return _row(bulk.analyse(self.path(name), self.ws.tz, key, self.derive))
 
     def close(self) -> None:
         if self.db is not None:
@@ -186,24 +226,24 @@ def _remove(path: Path) -> None:
 def refresh(ws: Workspace, derive: Derive) -> Index:
     """Bring the cache up to date with the workspace's incident files (parsing changed ones).
 
-    `derive` computes what is kept of each valid incident besides its data.
+    `derive` computes what is kept of each valid incident besides its data. Every
+    cached row but its data is read in one query and kept in the index.
     """
     db = _open(ws) if enabled() else None
     index = Index(ws, db, derive)
-    index.files = scan(ws)
-    cached: dict[str, Key] = {}
-    if db is not None:
-        try:
-            for name, *key in db.execute("SELECT name, size, mtime_ns, ctime_ns, ino FROM files"):
-                cached[name] = (key[0], key[1], key[2], key[3])
-        except Exception:
-            index.close()
-            db = None
+    index.names = scan_names(ws)
     if db is None:
         return index  # no cache: every row is analysed when asked for
-    changed = [(p, k) for p, k in index.files if cached.get(p.parent.name) != k]
-    present = {p.parent.name for p, _ in index.files}
-    gone = [name for name in cached if name not in present]
+    cached = index.cached
+    try:
+        for found in db.execute(_BULK):
+            cached[found[0]] = found
+    except Exception:
+        index.close()
+        cached.clear()
+        return index
+    changed = [(index.path(n), k) for n, k in index.names if _key(cached.get(n)) != k]
+    gone = sorted(cached.keys() - {n for n, _ in index.names})
     if not changed and not gone:
         return index
     racy = time.time_ns() - RACY_NS
@@ -212,10 +252,12 @@ def refresh(ws: Workspace, derive: Derive) -> Index:
         db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
         batch: list[tuple[Any, ...]] = []
         for values in bulk.analyse_many(ws, changed, derive):
-            index.fresh[values[0]] = _row(values)  # served from memory in this run
+            row = _row(values)
+            index.fresh[values[0]] = row  # served from memory in this run
             if values[2] >= racy:  # mtime too recent to trust next time
                 db.execute("DELETE FROM files WHERE name = ?", (values[0],))
                 continue
+            row.data = None  # in the database now: read back only if asked for
             batch.append(values)
             if len(batch) >= 500:
                 db.executemany(_INSERT, batch)
@@ -229,10 +271,15 @@ def refresh(ws: Workspace, derive: Derive) -> Index:
             db.execute("ROLLBACK")
         index.close()
         index.fresh.clear()
+        cached.clear()
     return index
 
 
-_INSERT = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+def _key(found: tuple[Any, ...] | None) -> Key | None:
+    return None if found is None else (found[1], found[2], found[3], found[4])
+
+
+_INSERT = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 # --- what callers use -----------------------------------------------------------
@@ -246,25 +293,37 @@ def _problems(ws: Workspace, path: Path, text: str) -> list[Problem]:
     ]
 
 
-def _rows(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, Row]]:
+def _rows(ws: Workspace, derive: Derive) -> Iterator[tuple[Index, str, Key, Row]]:
     index = refresh(ws, derive)
     try:
-        for path, key in index.files:
-            yield path, index.row(path, key)
+        for name, key in index.names:
+            yield index, name, key, index.row(name, key)
     finally:
         index.close()
 
 
-def summaries(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
-    """Every incident's summary as `derive` made it (times as text), or its problems.
+def summaries_named(
+    ws: Workspace, derive: Derive
+) -> Iterator[tuple[str, dict[str, Any] | InvalidFile]]:
+    """Every incident's summary as `derive` made it (times as text), or its problems, by
+    folder name.
 
-    No Pydantic and no YAML for unchanged files.
+    No Pydantic and no YAML for unchanged files; one bulk read; no path made for a
+    valid file.
     """
-    for path, row in _rows(ws, derive):
+    loads = json.loads
+    for index, name, _, row in _rows(ws, derive):
         if row.ok and row.summary:
-            yield path, json.loads(row.summary)
+            yield name, loads(row.summary)
         else:
-            yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
+            yield name, InvalidFile(_problems(ws, index.path(name), row.problems or "[]"))
+
+
+def summaries(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
+    """Every incident's summary (see `summaries_named`), with its file's path."""
+    base = ws.incidents_dir
+    for name, item in summaries_named(ws, derive):
+        yield base / name / INCIDENT_FILE, item
 
 
 def incidents(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, Incident | InvalidFile]]:
@@ -276,12 +335,16 @@ def incidents(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, Incident | 
 
     tz = ws.tz
     context = {"tz": tz}
-    for path, row in _rows(ws, derive):
+    for index, name, key, row in _rows(ws, derive):
+        path = index.path(name)
         if not row.ok:
             yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
             continue
         try:
-            yield path, Incident.model_validate_json(row.data or "", context=context)
+            data = index.data(name, key, row)
+            if data is None:
+                data = index._analyse(name, key).data
+            yield path, Incident.model_validate_json(data or "", context=context)
         except (ValueError, ValidationError):
             try:  # a row that does not load back: read the file itself
                 yield path, load(ws, path)
@@ -289,32 +352,53 @@ def incidents(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, Incident | 
                 yield path, exc
 
 
-def facts(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
-    """What `derive` keeps of every incident for the portfolio, or its problems.
+def facts_named(
+    ws: Workspace, derive: Derive
+) -> Iterator[tuple[str, dict[str, Any] | InvalidFile]]:
+    """What `derive` keeps of every incident for the portfolio, or its problems, by folder name.
 
-    Unchanged files come from the cache as plain JSON: neither YAML nor Pydantic.
+    Unchanged files come from one bulk read of the cache as plain JSON: neither
+    YAML nor Pydantic, and no path made for a valid file.
     """
-    for path, row in _rows(ws, derive):
+    loads = json.loads
+    for index, name, _, row in _rows(ws, derive):
         if not row.ok:
-            yield path, InvalidFile(_problems(ws, path, row.problems or "[]"))
+            yield name, InvalidFile(_problems(ws, index.path(name), row.problems or "[]"))
             continue
         try:
-            found = json.loads(row.facts or "")
+            found = loads(row.facts or "")
         except ValueError:
             found = None
         if isinstance(found, dict):
-            yield path, found
+            yield name, found
             continue
         from meptool.files.store import load, read_bytes
 
+        path = index.path(name)
         try:  # a row that does not load back: read the file itself
-            yield path, derive(load(ws, path), path, read_bytes(path)).facts
+            yield name, derive(load(ws, path), path, read_bytes(path)).facts
         except InvalidFile as exc:
-            yield path, exc
+            yield name, exc
+
+
+def facts(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
+    """What `derive` keeps of every incident for the portfolio, or its problems (see
+    `facts_named`)."""
+    base = ws.incidents_dir
+    for name, item in facts_named(ws, derive):
+        yield base / name / INCIDENT_FILE, item
+
+
+def validation_named(ws: Workspace, derive: Derive) -> Iterator[tuple[str, list[Problem]]]:
+    """Every located problem of every incident file (what `incident validate` reports), by
+    folder name; a path is made only for a file with problems."""
+    for index, name, _, row in _rows(ws, derive):
+        text = row.problems if not row.ok else row.extra
+        yield name, _problems(ws, index.path(name), text) if text else []
 
 
 def validation(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, list[Problem]]]:
-    """Every located problem of every incident file (what `incident validate` reports)."""
-    for path, row in _rows(ws, derive):
-        text = row.problems if not row.ok else row.extra
-        yield path, _problems(ws, path, text) if text else []
+    """Every located problem of every incident file, with its file's path."""
+    base = ws.incidents_dir
+    for name, found in validation_named(ws, derive):
+        yield base / name / INCIDENT_FILE, found

@@ -15,11 +15,13 @@ from pathlib import Path
 
 from meptool import __version__
 
-FORMAT = 2  # 2: the portfolio's facts per file
+FORMAT = 3  # 2: the portfolio's facts per file; 3: a checksum for the data on its own
 RACY_NS = 2_000_000_000
-# Modules whose code decides what a file parses to: editing one invalidates the cache.
+# Modules whose code decides what a file parses to (incident files, and the facts kept
+# of meptool.yaml): editing one invalidates the cache.
 _CODE = (
     "model/incident.py",
+    "model/config.py",
     "model/enums.py",
     "model/texts.py",
     "files/cache.py",
@@ -29,7 +31,7 @@ _CODE = (
     "files/yamldoc.py",
     "files/validation.py",
     "safetext.py",
-    "model/config.py",
+    "model/numbers.py",
     "timeutil.py",
     "incident/summary.py",
     "incident/facts.py",

@@ -89,14 +89,17 @@ class Workspace:
 
     @property
     def templates_dir(self) -> Path | None:
-        """The `templates_dir` of meptool.yaml (relative to the workspace root), if set."""
-        if not self.config.templates_dir:
-            return None
-        return (self.root / Path(self.config.templates_dir).expanduser()).resolve()
+        """The `templates_dir` of meptool.yaml (relative to the workspace root), if set.
+
+        From the cached facts of meptool.yaml: no Pydantic when the file is unchanged.
+        """
+        found = self.facts.get("templates_dir")
+        return (self.root / Path(found).expanduser()).resolve() if found else None
 
     @cached_property
     def facts(self) -> dict[str, Any]:
-        """Time zone and update cadence, without Pydantic when `meptool.yaml` is unchanged."""
+        """Time zone, update cadence, language, client and templates folder, without Pydantic
+        when `meptool.yaml` is unchanged."""
         return config_facts(self)
 
     @cached_property
@@ -189,7 +192,10 @@ def id_sort_key(incident_id: str) -> tuple[str, int, int]:
 
 
 def config_facts(ws: Workspace) -> dict[str, Any]:
-    """What reading incidents needs of `meptool.yaml` (time zone, update cadence).
+    """What reading incidents and the portfolio need of `meptool.yaml`.
+
+    The time zone, the update cadence per severity, the language, the client's
+    name and the `templates_dir`.
 
     Validated with the full model only when the file changed since last time, so
     that a command served from the cache does not need Pydantic at all.
@@ -211,6 +217,9 @@ def config_facts(ws: Workspace) -> dict[str, Any]:
                 and stored.get("key") == key
                 and isinstance(stored.get("timezone"), str)
                 and isinstance(stored.get("cadence"), dict)
+                and isinstance(stored.get("language"), str)
+                and "client" in stored
+                and "templates_dir" in stored
             ):
                 facts: dict[str, Any] = stored
                 return facts
@@ -224,6 +233,9 @@ def config_facts(ws: Workspace) -> dict[str, Any]:
         "key": key,
         "timezone": config.timezone,
         "cadence": {s.value: config.cadence(s).total_seconds() for s in Severity},
+        "language": config.language.value,
+        "client": config.client.name if config.client else None,
+        "templates_dir": config.templates_dir or None,
     }
     if key is not None and key[1] < time.time_ns() - RACY_NS and enabled():
         with contextlib.suppress(OSError):

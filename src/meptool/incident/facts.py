@@ -2,7 +2,8 @@
 
 Computed once when a file is parsed (`meptool.incident.reading.derive`) and kept
 in the cache, so that `retro report --all` over unchanged files needs neither
-YAML nor Pydantic; folded across incidents by `meptool.reports.portfolio`.
+YAML nor Pydantic (this module imports the model only when `facts` is called on
+one); folded across incidents by `meptool.reports.portfolio`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from meptool.incident import timing as retro
 from meptool.model.enums import ActionStatus, Status
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ def facts(inc: Incident) -> Facts:
     of an unresolved incident, overdue actions, the promised cadence) is kept as
     its inputs and computed by `aggregate`.
     """
+    from meptool.incident import timing as retro  # the model with it: not for cached facts
+
     m = retro.milestones(inc)
     opened = inc.detected_at or inc.opened_at
     ack = us(retro.elapsed(m.detected, m.acknowledged)) if m.detected and m.acknowledged else None

@@ -75,9 +75,23 @@ def summaries(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFil
         yield path, item if isinstance(item, InvalidFile) else revive(item, tz)
 
 
+def summaries_named(ws: Workspace) -> Iterator[tuple[str, dict[str, Any] | InvalidFile]]:
+    """The same as `summaries`, keyed by folder name: one bulk read, no path made per file."""
+    from meptool.incident.summary import revive
+
+    tz = ws.tz
+    for name, item in cache.summaries_named(ws, derive):
+        yield name, item if isinstance(item, InvalidFile) else revive(item, tz)
+
+
 def facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
     """Every incident's portfolio facts (`meptool.incident.facts`), or its problems."""
     return cache.facts(ws, derive)
+
+
+def facts_named(ws: Workspace) -> Iterator[tuple[str, dict[str, Any] | InvalidFile]]:
+    """The same as `facts`, keyed by folder name: one bulk read, no path made per file."""
+    return cache.facts_named(ws, derive)
 
 
 def problems(ws: Workspace) -> Iterator[tuple[Path, list[Problem]]]:
@@ -110,3 +124,8 @@ def workspace_logged(root: Path | None) -> list[Path]:
         return logged_files(Workspace.find(str(root)))
     except MeptoolError:
         return []
+
+
+def problems_named(ws: Workspace) -> Iterator[tuple[str, list[Problem]]]:
+    """The same as `problems`, keyed by folder name: one bulk read, no path per valid file."""
+    return cache.validation_named(ws, derive)

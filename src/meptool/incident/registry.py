@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,8 +129,16 @@ class Row:
         }
 
 
-def summary_row(ws: Workspace, path: Path, summary: dict[str, Any], now: dt.datetime) -> Row:
-    """The list line of an incident's summary (see `meptool.incident.summary`)."""
+def summary_row(
+    ws: Workspace,
+    path: Path | None,
+    summary: dict[str, Any],
+    now: dt.datetime,
+    *,
+    shown: str | None = None,
+) -> Row:
+    """The list line of an incident's summary (see `meptool.incident.summary`); `shown` is
+    its file as displayed, when the caller already knows it."""
     from meptool.incident.summary import next_update_due
 
     due = next_update_due(summary, ws.cadence(summary["severity"]))
@@ -143,7 +152,7 @@ def summary_row(ws: Workspace, path: Path, summary: dict[str, Any], now: dt.date
         detected_at=summary["detected_at"],
         next_update_due=due,
         overdue=bool(due and due < now),
-        path=ws.display(path),
+        path=shown if shown is not None else ws.display(path) if path else "",
         open_expectations=int(summary.get("open_expectations") or 0),
     )
 
@@ -159,12 +168,13 @@ def list_rows(
     Served from cached summaries (`meptool.incident.reading`): no Pydantic when no
     file changed.
     """
-    from meptool.incident.reading import summaries
+    from meptool.incident.reading import summaries_named
 
     now = ws.now()
     rows: list[Row] = []
     broken: list[InvalidFile] = []
-    for path, item in summaries(ws):
+    shown = _shown(ws)
+    for name, item in summaries_named(ws):
         if isinstance(item, InvalidFile):
             broken.append(item)
             continue
@@ -172,8 +182,23 @@ def list_rows(
             continue
         if severities and item["severity"] not in severities:
             continue
-        rows.append(summary_row(ws, path, item, now))
+        rows.append(summary_row(ws, None, item, now, shown=shown(name)))
     return rows, broken
+
+
+def _shown(ws: Workspace) -> Callable[[str], str]:
+    """What `ws.display` gives for the incident file of a folder, made once per run
+    (relpath is lexical) — unless the current folder is inside an incident folder."""
+    import os
+
+    from meptool.files.workspace import INCIDENT_FILE
+
+    folder = os.path.abspath(ws.incidents_dir)
+    if os.path.abspath(os.getcwd()).startswith(folder + os.sep):
+        return lambda name: ws.display(ws.incidents_dir / name / INCIDENT_FILE)
+    base = ws.display(ws.incidents_dir)
+    prefix = "" if base == "." else f"{base}/"
+    return lambda name: f"{prefix}{name}/{INCIDENT_FILE}"
 
 
 @dataclass
@@ -229,10 +254,11 @@ def validate_files(ws: Workspace | None, paths: list[Path]) -> list[FileResult]:
     if not paths:
         if ws is None:  # pragma: no cover - callers open the workspace first
             return []
-        from meptool.incident.reading import problems as cached_problems
+        from meptool.incident.reading import problems_named
 
         results = [_config_result(ws)]
-        results += [FileResult(ws.display(p), found) for p, found in cached_problems(ws)]
+        shown = _shown(ws)
+        results += [FileResult(shown(name), found) for name, found in problems_named(ws)]
         return results
     from meptool.errors import NotFoundError
 

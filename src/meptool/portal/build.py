@@ -101,7 +101,7 @@ class _Reader:
 
         if self.index is None:
             self.index = reading.index(self.ws)
-        return self.index.row(path, key)
+        return self.index.row(path.parent.name, key)
 
     def incident(self, path: Path, key: Any) -> Incident:
         from pydantic import ValidationError
@@ -110,8 +110,9 @@ class _Reader:
         from meptool.model.incident import Incident
 
         row = self.row(path, key)
+        data = self.index.data(path.parent.name, key, row) if self.index is not None else None
         try:
-            return Incident.model_validate_json(row.data or "", context={"tz": self.ws.tz})
+            return Incident.model_validate_json(data or "", context={"tz": self.ws.tz})
         except (ValueError, ValidationError):
             return load(self.ws, path)
 
@@ -237,7 +238,8 @@ class _Run:
             self.result.invalid.append(ws.display(path))
             self.result.problems.extend(_problems(ws, path, row))
             return
-        data = json.loads(row.data or "{}")
+        raw = self.reader.index.data(path.parent.name, key, row) if self.reader.index else None
+        data = json.loads(raw or row.data or "{}")
         name = ((data.get("client") or {}).get("name")) or self.default_client
         if not name:
             self.result.warnings.append(

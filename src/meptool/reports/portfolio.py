@@ -14,13 +14,14 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from meptool.errors import InvalidFile
-from meptool.incident import timing as retro
-from meptool.incident.facts import Facts, facts
+from meptool.incident.facts import Facts
 from meptool.model.enums import Severity
-from meptool.model.incident import Incident
+
+if TYPE_CHECKING:
+    from meptool.model.incident import Incident
 
 
 @dataclass
@@ -87,7 +88,8 @@ class Portfolio:
 
 
 def _month(value: dt.datetime, tz: dt.tzinfo) -> str:
-    return value.astimezone(tz).strftime("%Y-%m")
+    local = value.astimezone(tz)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def _norm(text: str) -> str:
@@ -101,8 +103,13 @@ def client_of(incident: Incident, default: str | None) -> str:
     )
 
 
+def _hours(us: int) -> float:
+    """Microseconds in hours, exactly as `timedelta.total_seconds() / 3600` gives them."""
+    return us / 1_000_000 / 3600
+
+
 def aggregate(
-    items: Iterable[tuple[Path, Incident | Facts | InvalidFile]],
+    items: Iterable[tuple[Any, Incident | Facts | InvalidFile]],
     *,
     tz: dt.tzinfo,
     now: dt.datetime,
@@ -110,75 +117,118 @@ def aggregate(
     default_client: str | None = None,
     client: str | None = None,
     since: dt.date | None = None,
-    display: Callable[[Path], str] = str,
+    display: Callable[[Any], str] = str,
 ) -> Portfolio:
-    """Fold the incidents (validated models, or their `facts`) into a Portfolio, one at a time."""
+    """Fold the incidents (validated models, or their `facts`) into a Portfolio, one at a time.
+
+    One pass; what is the same for every incident (the promised cadence per
+    severity, today's date) is computed once. `items` are keyed by anything that
+    `display` turns into the name shown for an invalid file (a path, or a folder).
+    """
     p = Portfolio(client=client, since=since, now=now)
     wanted = client.casefold() if client else None
-    today = now.astimezone(tz).date()
-    for path, item in items:
+    fold = _Fold(p, tz, now, cadence)
+    parse = dt.datetime.fromisoformat
+    for where, item in items:
         p.read += 1
         if isinstance(item, InvalidFile):
-            p.invalid.append(display(path))
+            p.invalid.append(display(where))
             continue
-        f = item if isinstance(item, dict) else facts(item)
+        if isinstance(item, dict):
+            f = item
+        else:
+            from meptool.incident.facts import facts  # a model: Pydantic is loaded already
+
+            f = facts(item)
         name = f["client"] or default_client or "—"
         if wanted and name.casefold() != wanted:
             continue
-        opened = dt.datetime.fromisoformat(f["opened"]) if f["opened"] else None
+        opened = parse(f["opened"]) if f["opened"] else None
         if since and (opened is None or opened.astimezone(tz).date() < since):
             continue
         p.matched += 1
-        _add(p, f, name, opened, tz=tz, now=now, today=today, cadence=cadence)
+        fold.add(f, name, opened)
     return p
 
 
-def _add(
-    p: Portfolio,
-    f: Facts,
-    client: str,
-    opened: dt.datetime | None,
-    *,
-    tz: dt.tzinfo,
-    now: dt.datetime,
-    today: dt.date,
-    cadence: Callable[[Severity], dt.timedelta],
-) -> None:
-    if not f["resolved"]:
-        p.open_now += 1
-    severity = f["severity"]
-    if opened is not None:
-        month = _month(opened, tz)
-        p.per_month[month][severity] += 1
-        if f["ack"] is not None:
-            p.tta[month].append(dt.timedelta(microseconds=f["ack"]).total_seconds() / 3600)
-        if f["res"] is not None:
-            p.ttr[month].append(dt.timedelta(microseconds=f["res"]).total_seconds() / 3600)
-    p.categories[f["category"]] += 1
-    if f["escape"]:
-        key = _norm(f["escape"])
-        p.escapes[key] += 1
-        p.escape_text.setdefault(key, f["escape"].strip())
-    for owner, due in f["actions"]:
-        p.actions_open[owner] += 1
-        if due is not None and dt.date.fromisoformat(due) < today:
-            p.actions_overdue[owner] += 1
-    promised = cadence(Severity(severity))
-    stat = p.cadence.setdefault(severity, CadenceStat(promised))
-    values = [dt.timedelta(microseconds=us) for us in f["gaps"]]
-    if f["waiting"] is not None:
-        start = dt.datetime.fromisoformat(f["waiting"])
-        values.append(max(retro.elapsed(start, now), dt.timedelta(0)))
-    for value in values:
-        stat.gaps += 1
-        stat.late += value > promised
-        stat.hours.append(value.total_seconds() / 3600)
-    for status in f.get("expectations", ()):
-        p.expectations[client][status] += 1
-    for at, csat in f["feedback"]:
-        cell = p.csat[client][_month(dt.datetime.fromisoformat(at), tz)]
-        cell[0] += csat
-        cell[1] += 1
+class _Fold:
+    """Adds one incident's facts to a Portfolio (what is per run, computed once)."""
+
+    def __init__(
+        self,
+        p: Portfolio,
+        tz: dt.tzinfo,
+        now: dt.datetime,
+        cadence: Callable[[Severity], dt.timedelta],
+    ) -> None:
+        self.p = p
+        self.tz = tz
+        self.now_utc = now.astimezone(dt.UTC)
+        self.today = now.astimezone(tz).date().isoformat()  # ISO dates compare as text
+        self.cadence = cadence
+        self.promised: dict[str, tuple[CadenceStat, int]] = {}
+        self.months: dict[str, str] = {}  # ISO time → month, for repeated times
+
+    def month(self, text: str) -> str:
+        found = self.months.get(text)
+        if found is None:
+            found = self.months[text] = _month(dt.datetime.fromisoformat(text), self.tz)
+        return found
+
+    def stat(self, severity: str) -> tuple[CadenceStat, int]:
+        found = self.promised.get(severity)
+        if found is None:
+            promised = self.cadence(Severity(severity))
+            stat = self.p.cadence.setdefault(severity, CadenceStat(promised))
+            found = self.promised[severity] = (stat, _us(promised))
+        return found
+
+    def add(self, f: Facts, client: str, opened: dt.datetime | None) -> None:
+        p = self.p
+        if not f["resolved"]:
+            p.open_now += 1
+        severity = f["severity"]
+        if opened is not None:
+            month = _month(opened, self.tz)
+            p.per_month[month][severity] += 1
+            if f["ack"] is not None:
+                p.tta[month].append(_hours(f["ack"]))
+            if f["res"] is not None:
+                p.ttr[month].append(_hours(f["res"]))
+        p.categories[f["category"]] += 1
+        escape = f["escape"]
+        if escape:
+            key = _norm(escape)
+            p.escapes[key] += 1
+            p.escape_text.setdefault(key, escape.strip())
+        actions = f["actions"]
+        if actions:
+            today = self.today
+            for owner, due in actions:
+                p.actions_open[owner] += 1
+                if due is not None and due < today:
+                    p.actions_overdue[owner] += 1
+        stat, promised = self.stat(severity)
+        gaps: list[int] = f["gaps"]
+        if f["waiting"] is not None:
+            start = dt.datetime.fromisoformat(f["waiting"]).astimezone(dt.UTC)
+            gaps = [*gaps, max(_us(self.now_utc - start), 0)]
+        if gaps:
+            hours = stat.hours
+            for value in gaps:
+                stat.gaps += 1
+                stat.late += value > promised
+                hours.append(_hours(value))
+        for status in f.get("expectations", ()):
+            p.expectations[client][status] += 1
+        for at, csat in f["feedback"]:
+            cell = p.csat[client][self.month(at)]
+            cell[0] += csat
+            cell[1] += 1
+
+
+def _us(value: dt.timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
 def median(values: list[float]) -> float | None:

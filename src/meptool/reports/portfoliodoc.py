@@ -277,13 +277,21 @@ def _charts(
 
 def render(ws: Workspace, p: Portfolio, fmt: str) -> str:
     """The portfolio in the workspace's language, as Markdown or self-contained HTML."""
-    from meptool.reports.retrodoc import tidy
     from meptool.writing import templating
 
-    lang = ws.config.language.value
+    # From the cached facts of meptool.yaml: a warm portfolio imports no Pydantic.
+    lang = ws.facts["language"]
     env = templating.for_workspace(ws, filters=filters(lang, ws.tz))
     ctx = context(p, lang, ws.tz, html=fmt == "html")
-    return tidy(templating.render(env, f"retro/{lang}/portfolio.{fmt}.j2", ctx), fmt)
+    return _tidy(templating.render(env, f"retro/{lang}/portfolio.{fmt}.j2", ctx), fmt)
+
+
+def _tidy(text: str, fmt: str) -> str:
+    """Markdown without the runs of blank lines that optional sections leave behind
+    (as `meptool.reports.retrodoc.tidy`, which imports the incident model)."""
+    if fmt != "md":
+        return text
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
 def default_path(ws: Workspace, client: str | None, fmt: str) -> Path:
