@@ -54,10 +54,14 @@ def attendees(incident: Incident, call: Call) -> list[Attendee]:
     return sorted(out, key=lambda a: order[a.kind])
 
 
-def _lead(incident: Incident) -> dict[str, Any]:
+def _lead(ws: Workspace, incident: Incident, lang: str) -> dict[str, Any]:
+    """The lead as they sign (name, title, agency, phone, e-mail: each left out when missing)."""
     lead = incident.team.lead if incident.team else None
+    title = lead.title if lead else None
     return {
         "name": lead.name if lead else None,
+        "title": (title.in_language(lang, lang) or str(title)) if title else None,
+        "agency": ws.config.agency.name if ws.config.agency else None,
         "email": lead.email if lead else None,
         "phone": lead.phone if lead else None,
     }
@@ -89,7 +93,7 @@ def _base(ws: Workspace, incident: Incident, call: Call, lang: str) -> dict[str,
         "client": {"name": incident.client.name if incident.client else None},
         "call": _call(call),
         "theirs": [a.as_dict() for a in attendees(incident, call)],
-        "lead": _lead(incident),
+        "lead": _lead(ws, incident, lang),
         "release": {
             "version": version_words(incident.release.version if incident.release else None)
         },
@@ -169,6 +173,17 @@ def brief_context(ws: Workspace, incident: Incident, call: Call, lang: str) -> d
 
 def invitation_context(ws: Workspace, incident: Incident, call: Call, lang: str) -> dict[str, Any]:
     """What the invitation (calendar entry and mail) may print: nothing internal."""
+    from meptool.updates.compose import greetings
+
     base = _base(ws, incident, call, lang)
     with_email = [a for a in base["theirs"] if a["email"]]
-    return {**base, "recipients": with_email, "reply": False, "audience": "all"}
+    named = {a["name"] for a in with_email}
+    contacts = [c for c in (incident.client.contacts if incident.client else []) if c.name in named]
+    home = incident.language.value if incident.language else lang
+    return {
+        **base,
+        "recipients": with_email,
+        "greetings": greetings(contacts, lang, home),
+        "reply": False,
+        "audience": "all",
+    }

@@ -227,10 +227,11 @@ def for_workspace(
     from meptool.files.outputs import is_inside, lexically_inside
 
     user = ws.templates_dir
-    written = ws.root / Path(ws.config.templates_dir or ".").expanduser()
+    named = ws.facts.get("templates_dir")  # as written in meptool.yaml (cached: no Pydantic)
+    written = ws.root / Path(named or ".").expanduser()
     if user is not None and lexically_inside(ws.root, written) and not is_inside(ws.root, user):
         raise InputError(
-            f"templates_dir {ws.config.templates_dir} leads outside the workspace (to {user})",
+            f"templates_dir {named} leads outside the workspace (to {user})",
             hint="a symlink points out of the workspace: make templates_dir a real folder, or "
             "name the outside folder in meptool.yaml itself",
         )
