@@ -312,6 +312,19 @@ def test_at_is_refused_before_the_deploy_or_detection_or_in_the_future(
     assert incident.timeline[-1].at.isoformat() == "2026-11-20T21:40:00+01:00"
 
 
+def test_a_note_may_tell_what_came_before_the_detection_never_before_the_deploy(
+    example: Path, run_in
+) -> None:
+    run = run_in(example)
+    path = example / "incidents" / ID / "incident.yaml"
+    before = path.read_bytes()
+    early = run("incident", "note", ID, "--text", "Avant la MEP", "--at", "2026-11-20T16:00")
+    assert early.exit_code == 1 and "before the deploy" in early.stderr
+    assert path.read_bytes() == before
+    ok = run("incident", "note", ID, "--text", "Premiers refus", "--at", "2026-11-20T17:45")
+    assert ok.exit_code == 0, ok.output  # after the deploy, before the detection: fine
+
+
 def test_detection_before_the_deploy_is_refused(example: Path, run_in) -> None:
     run = run_in(example)
     opened = run(

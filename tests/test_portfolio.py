@@ -126,10 +126,10 @@ def test_cli_writes_the_portfolio(generated: Path, run_in, fmt: str) -> None:
     assert result.stdout.strip() == f"reports/portfolio.{fmt}"
     text = path.read_text(encoding="utf-8")
     if fmt == "md":
-        assert f"{COUNT} incident(s) sur {COUNT + 1} fichier(s)" in text
+        assert f"{COUNT} incidents sur {COUNT + 1} fichiers lus" in text
     else:
-        assert f'<div class="v">{COUNT}</div><div class="s">sur {COUNT + 1} fichier(s)' in text
-    assert "1 fichier(s) invalide(s) ignoré(s)" in text
+        assert f'<div class="v">{COUNT}</div><div class="s">sur {COUNT + 1} fichiers lus' in text
+    assert "1 fichier invalide ignoré" in text
     assert "MEP-2025-900/incident.yaml is invalid and was skipped" in result.stderr
     for heading in (
         "Incidents par mois et par gravité",
@@ -171,7 +171,7 @@ def test_english_portfolio_of_an_empty_selection(tmp_path: Path, run_in) -> None
     root = generate(tmp_path / "en", 5, seed=1, lang="en", invalid=0)
     result = run_in(root)("retro", "report", "--all", "--client", "Nobody", "-o", "-")
     assert result.exit_code == 0, result.output
-    assert "0 incident(s) out of 5 file(s) read" in result.stdout
+    assert "0 incidents out of 5 files read" in result.stdout
     assert "No incident matches these criteria." in result.stdout
 
 

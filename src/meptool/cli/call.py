@@ -308,7 +308,9 @@ def record_cmd(
     made = " (a new call: it was not prepared)" if done.created else ""
     echo(f"call {done.seq} of {incident_id} recorded{made}")
     if done.heard:
-        _note(f"  heard: {len(done.heard)} point(s)")
+        from meptool.labels import count as counted
+
+        _note(f"  heard: {counted(len(done.heard), 'point', 'points', 'en')}")
     if done.expectations:
         _note(
             f"  expectations: {', '.join(done.expectations)} (open: the next update answers them)"

@@ -75,10 +75,12 @@ def build(
     for line in result.problems:
         error(line)
     if result.invalid:
-        error(
-            f"{len(result.invalid)} invalid incident file(s) left out of the portal; "
-            "the rest is built"
+        from meptool.labels import count as counted
+
+        files = counted(
+            len(result.invalid), "invalid incident file", "invalid incident files", "en"
         )
+        error(f"{files} left out of the portal; the rest is built")
     shown = ws.display(result.output)
     if json_:
         print_json(

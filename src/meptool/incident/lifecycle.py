@@ -186,7 +186,16 @@ def add_note(
     visibility: Visibility = Visibility.INTERNAL,
     by: str | None = None,
 ) -> None:
-    """Add a timeline entry: internal unless someone decided the client should read it."""
+    """Add a timeline entry: internal unless someone decided the client should read it.
+
+    A note may tell what happened before the detection, never before the deploy.
+    """
+    release = ed.incident.release.deployed_at if ed.incident.release else None
+    if at is not None and release is not None and at < release:
+        raise InputError(
+            f"--at {at.isoformat()}: a note cannot come before the deploy ({release.isoformat()})",
+            hint="check the time, or correct release.deployed_at",
+        )
     ed.entry(note, kind=EntryKind.NOTE, visibility=visibility.value, by=by, at=at)
 
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from meptool.errors import UsageError
+from meptool.labels import count
 from meptool.writing.templating import package_templates, template_names
 
 
@@ -18,8 +19,9 @@ def export(folder: Path, *, force: bool = False) -> list[Path]:
     # lexists: a dangling symlink counts, copying through it would write where it points.
     existing = [t for t in targets if os.path.lexists(t)]
     if existing and not force:
+        many = count(len(existing), "file", "files", "en")
         raise UsageError(
-            f"{existing[0]} already exists ({len(existing)} file(s) would be overwritten)",
+            f"{existing[0]} already exists ({many} would be overwritten)",
             hint="choose an empty folder, or pass --force",
         )
     for name, target in zip(names, targets, strict=True):
