@@ -133,7 +133,7 @@ def test_draft_statement_in_both_languages(example: Path) -> None:
     inc = incident(example)
     fr = draft_statement(inc)
     assert fr.startswith(
-        "La mise en production de la version v2.3.0 a provoqué un incident : les clients qui "
+        "La mise en production de la version 2.3.0 a provoqué un incident : les clients qui "
         "paient avec une carte émise hors de France voient leur paiement refusé "
         "(environ 1 200 commandes bloquées)."
     )

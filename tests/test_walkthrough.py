@@ -356,7 +356,7 @@ def test_ci_and_no_input_on_a_terminal_never_ask(opened: Path) -> None:
     assert finish(child) == 2
     out = " ".join((child.before or "").split())
     assert "missing --statement" in out
-    assert "La mise en production de la version v2.3.0" in out  # the draft, as a hint
+    assert "La mise en production de la version 2.3.0" in out  # the draft, as a hint
     child = spawn(opened, "--no-input", "incident", "open", "--title", "Panne")
     assert finish(child) == 2
     assert "missing --severity" in (child.before or "")
@@ -399,7 +399,7 @@ def test_complete_walkthrough_on_a_terminal(workspace: Path) -> None:
     # The draft is typed in for editing; the lead adds a sentence at its end.
     child.expect_exact("à chaque étape.")
     child.sendline(" Nous vous rappelons à 11 h.")
-    child.expect_exact("First client update due: 2026-11-20 20:40")
+    child.expect_exact("First client update due: 2026-11-20 20:30")
     assert finish(child) == 0
 
     child = spawn(workspace, "incident", "rootcause", ID)
@@ -461,14 +461,14 @@ def test_complete_walkthrough_on_a_terminal(workspace: Path) -> None:
     assert inc.status == Status.ACKNOWLEDGED
     assert inc.acknowledgement is not None and inc.acknowledgement.by == "Julie Leroy"
     assert inc.acknowledgement.statement == (
-        "La mise en production de la version v2.3.0 a provoqué un incident : les clients "
+        "La mise en production de la version 2.3.0 a provoqué un incident : les clients "
         "étrangers voient leur paiement refusé (environ 1 200 commandes bloquées). C'est notre "
         "erreur et nous en prenons la responsabilité. Toute notre équipe est mobilisée pour "
         "rétablir le service, et nous vous tiendrons informés à chaque étape. "
         "Nous vous rappelons à 11 h."
     )
     assert inc.next_update_due is not None
-    assert inc.next_update_due.isoformat() == "2026-11-20T20:40:00+01:00"
+    assert inc.next_update_due.isoformat() == "2026-11-20T20:30:00+01:00"
     rc = inc.root_cause
     assert rc is not None and rc.category == Category.TESTING
     assert rc.summary == "Règle 3-D Secure trop stricte."

@@ -75,3 +75,9 @@ def now(tz: dt.tzinfo) -> dt.datetime:
 def iso(value: dt.datetime) -> str:
     """ISO 8601 with offset, to the second."""
     return value.replace(microsecond=0).isoformat()
+
+
+def floor_quarter(value: dt.datetime) -> dt.datetime:
+    """Round down to the quarter of an hour: a promise of 22:45 keeps a 22:49 deadline."""
+    value = value.replace(second=0, microsecond=0)
+    return value - dt.timedelta(minutes=value.minute % 15)

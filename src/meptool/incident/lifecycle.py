@@ -171,6 +171,10 @@ def acknowledge(
         at=when,
     )
     due = update_due(ed.ws, inc)
+    if due is not None:  # said as people say it, and still inside the cadence
+        from meptool.timeutil import floor_quarter
+
+        due = floor_quarter(due)
     recorded = False
     if inc.next_update_due is None and due is not None:
         ed.set("next_update_due", value=due)
@@ -206,6 +210,8 @@ def draft_statement(incident: Incident) -> str:
     the error without excuses or names.
     """
     rel = incident.release.version if incident.release and incident.release.version else None
+    if rel and rel[:1] in "vV" and rel[1:2].isdigit():
+        rel = rel[1:]  # « la version 2.3.0 », not « la version v2.3.0 »
     impact = incident.impact.summary if incident.impact and incident.impact.summary else None
     users = incident.impact.users_affected if incident.impact else None
     what = _clause(impact or incident.title)

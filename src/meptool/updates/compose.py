@@ -25,6 +25,7 @@ from meptool.model.enums import (
     Status,
 )
 from meptool.model.incident import Communication, Contact, Entry, Incident, Localized
+from meptool.timeutil import floor_quarter
 
 FIRST, FOLLOW_UP, RESOLUTION = "first", "follow-up", "resolution"
 KINDS = (FIRST, FOLLOW_UP, RESOLUTION)
@@ -90,12 +91,6 @@ def kind_of(incident: Incident, audience: Audience) -> str:
         return RESOLUTION
     sent = [c for c in sent_updates(incident) if _reaches(c, audience)]
     return FOLLOW_UP if sent else FIRST
-
-
-def floor_quarter(value: dt.datetime) -> dt.datetime:
-    """Round down to the quarter of an hour: a promise of 22:45 keeps a 22:49 deadline."""
-    value = value.replace(second=0, microsecond=0)
-    return value - dt.timedelta(minutes=value.minute % 15)
 
 
 def next_update(ws: Workspace, incident: Incident, kind: str) -> dt.datetime:
