@@ -216,6 +216,7 @@ def _replace_checked(tmp: str, target: Path, expect: str, source: str) -> None:
     """
     if sha256(read_bytes(target)) != expect:
         raise _changed(source)
+    mine = sha256(read_bytes(Path(tmp)))
     if not _exchange(tmp, target):
         os.replace(tmp, target)
         return
@@ -225,8 +226,25 @@ def _replace_checked(tmp: str, target: Path, expect: str, source: str) -> None:
         _exchange(tmp, target)
         raise
     if sha256(replaced) != expect:
-        _exchange(tmp, target)  # put the editor's save back; ours is dropped
+        _give_back(tmp, target, mine)
         raise _changed(source)
+    os.unlink(tmp)
+
+
+def _give_back(tmp: str, target: Path, mine: str) -> None:
+    """Put an editor's save back in place of ours (ours is dropped).
+
+    `tmp` holds the save the swap took out. A save that lands on our file before
+    it is swapped back is newer still: it stays in place and the older one it
+    superseded is dropped, as a plain save by rename would have dropped it.
+    """
+    expected_there = mine
+    for _ in range(100):
+        putting = sha256(read_bytes(Path(tmp)))
+        _exchange(tmp, target)  # `putting` goes in place; what was there comes out
+        if sha256(read_bytes(Path(tmp))) == expected_there:
+            break  # nothing landed meanwhile: what came out is ours, or superseded
+        expected_there = putting  # a newer save landed on it: that one goes in place next
     os.unlink(tmp)
 
 
