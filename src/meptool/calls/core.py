@@ -27,18 +27,12 @@ _CLOCK = re.compile(r"^(?:(?P<day>tomorrow|demain)\s+)?(?P<h>\d{1,2})[:h](?P<m>\
 
 def parse_formats(value: str | None) -> list[str]:
     """`md,html,ics,eml` as a checked list (default md,html,ics)."""
-    if not value:
-        return list(DEFAULT_FORMATS)
-    wanted = [f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()]
-    bad = [f for f in wanted if f not in FORMATS]
-    if bad or not wanted:
-        raise UsageError(
-            f"--format {value}: unknown format {', '.join(bad) or '(none)'}",
-            hint=f"choose among {', '.join(FORMATS)}, e.g. --format md,ics,eml",
-        )
+    from meptool.updates.drafts import parse_formats as checked
+
+    wanted = checked(value, FORMATS, DEFAULT_FORMATS, "md,ics,eml")
     if "eml" in wanted and "ics" not in wanted:
         wanted.append("ics")  # the mail carries the invitation: it is kept beside it
-    return list(dict.fromkeys(wanted))
+    return wanted
 
 
 def parse_duration(value: str | None) -> int:

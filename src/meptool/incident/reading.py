@@ -99,6 +99,11 @@ def problems(ws: Workspace) -> Iterator[tuple[Path, list[Problem]]]:
     return cache.validation(ws, derive)
 
 
+def problems_named(ws: Workspace) -> Iterator[tuple[str, list[Problem]]]:
+    """The same as `problems`, keyed by folder name: one bulk read, no path per valid file."""
+    return cache.validation_named(ws, derive)
+
+
 # --- what an --output may never overwrite -----------------------------------------
 
 
@@ -124,8 +129,3 @@ def workspace_logged(root: Path | None) -> list[Path]:
         return logged_files(Workspace.find(str(root)))
     except MeptoolError:
         return []
-
-
-def problems_named(ws: Workspace) -> Iterator[tuple[str, list[Problem]]]:
-    """The same as `problems`, keyed by folder name: one bulk read, no path per valid file."""
-    return cache.validation_named(ws, derive)

@@ -41,16 +41,21 @@ class DraftResult:
     printed: str | None = None
 
 
-def parse_formats(value: str | None) -> list[str]:
-    """`eml,md` as a checked list."""
+def parse_formats(
+    value: str | None,
+    allowed: tuple[str, ...] = FORMATS,
+    default: tuple[str, ...] = DEFAULT_FORMATS,
+    example: str = "eml,md",
+) -> list[str]:
+    """`eml,md` as a checked list of `allowed` formats (`default` when not given)."""
     if not value:
-        return list(DEFAULT_FORMATS)
+        return list(default)
     wanted = [f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()]
-    bad = [f for f in wanted if f not in FORMATS]
+    bad = [f for f in wanted if f not in allowed]
     if bad or not wanted:
         raise UsageError(
             f"--format {value}: unknown format {', '.join(bad) or '(none)'}",
-            hint=f"choose among {', '.join(FORMATS)}, e.g. --format eml,md",
+            hint=f"choose among {', '.join(allowed)}, e.g. --format {example}",
         )
     return list(dict.fromkeys(wanted))
 
