@@ -233,7 +233,10 @@ def test_recent_files_are_not_trusted(gen: Path, monkeypatch: pytest.MonkeyPatch
     target = sorted(gen.glob("incidents/*/incident.yaml"))[5]
     target.write_text(target.read_text().replace("title: ", "title: Now ", 1))
     # written just now: its mtime could hide a second write, so it is parsed on every
-    # read (snapshot reads five times: models, list, portfolio by name and by path, validate)
+    # read (snapshot reads five times: models, list, portfolio by name and by path, validate).
+    # Its time is set ahead, so that it stays "just now" however slow the machine is.
+    ahead = time.time() + 3600
+    os.utime(target, (ahead, ahead))
     assert check(gen, monkeypatch, counter) == 5
     assert check(gen, monkeypatch, counter) == 5
     age(gen, target)

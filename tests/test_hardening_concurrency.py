@@ -72,6 +72,38 @@ def test_a_hand_save_in_the_instant_before_the_rename_is_kept(
     assert "# hand save before the rename" in text
     assert "Note de meptool" not in text
     assert not list(path.parent.glob(".*.tmp"))
+    # For the instant the swap lasted, meptool's copy was in place: the save is kept too.
+    (kept,) = path.parent.glob("incident.yaml.kept-*")
+    assert kept.read_text(encoding="utf-8") == text
+    assert kept.name in " ".join(result.output.split())
+    assert kept.stat().st_ino != path.stat().st_ino  # a copy, not a second name
+
+
+def test_a_save_made_on_meptools_copy_in_that_instant_loses_nothing(
+    example: Path, run_in, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor saves (A) before the swap, then reads meptool's copy while it is in
+    place and saves again on it (B, without A). B stays in place; A is kept beside it."""
+    path = example / INCIDENT
+    real = store._exchange
+    calls: list[int] = []
+
+    def editor_around_the_swap(a: str | Path, b: str | Path) -> bool:
+        calls.append(1)
+        if len(calls) == 1:
+            _hand_save(path, "A before the swap")
+        elif len(calls) == 2:
+            _hand_save(path, "B on meptool's copy")
+        return real(a, b)
+
+    monkeypatch.setattr(store, "_exchange", editor_around_the_swap)
+    result = run_in(example)("incident", "note", ID, "--text", "Note de meptool")
+    assert result.exit_code == 4, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "# B on meptool's copy" in text and "# A before the swap" not in text
+    (kept,) = path.parent.glob("incident.yaml.kept-*")
+    assert "# A before the swap" in kept.read_text(encoding="utf-8")
+    assert not list(path.parent.glob(".*.tmp"))
 
 
 def test_without_a_hand_save_the_checked_write_goes_through(example: Path, run_in) -> None:
@@ -140,7 +172,8 @@ def test_note_client_and_internal_together_is_a_usage_error(example: Path, run_i
 def test_an_editor_saving_in_a_loop_while_notes_run_loses_no_save(example: Path) -> None:
     """The measurement of case 5 as a soak test (`-m slow`; the window is rare, the
     deterministic tests above pin it): an editor saves by rename, again and
-    again, while meptool writes notes. Every hand save must survive (a note may be refused
+    again, while meptool writes notes. Every hand save must survive, in the file or in the
+    copy meptool keeps beside it when it had to put a save back (a note may be refused
     with exit 4, or be overwritten by the editor's own next save — that is the editor's
     read-modify-write, not meptool's)."""
     import threading
@@ -178,5 +211,6 @@ def test_an_editor_saving_in_a_loop_while_notes_run_loses_no_save(example: Path)
         thread.join()
     assert set(codes) <= {0, 4}, codes
     text = path.read_text(encoding="utf-8")
-    lost = [m for m in saves if f"# {m}\n" not in text]
+    kept = "".join(p.read_text(encoding="utf-8") for p in path.parent.glob("incident.yaml.kept-*"))
+    lost = [m for m in saves if f"# {m}\n" not in text and f"# {m}\n" not in kept]
     assert not lost, f"{len(lost)} of {len(saves)} hand saves lost: {lost[:5]}"

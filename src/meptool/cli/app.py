@@ -24,8 +24,9 @@ class MeptoolGroup(SuggestingGroup):
         """Click's usage errors in meptool's voice (`error:` + `hint:`), exit 2."""
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
-        from typer._click import exceptions as ce
+        from meptool.cli.groups import click_exceptions
 
+        ce = click_exceptions()
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         except ce.NoArgsIsHelpError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+from types import ModuleType
 from typing import Any
 
 from typer.core import TyperGroup
@@ -87,7 +88,7 @@ class SuggestingGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if name and self.get_command(ctx, name) is None and not name.startswith("-"):
-            from typer._click.exceptions import UsageError
+            UsageError = click_exceptions().UsageError
 
             names = [n for n in self.list_commands(ctx) if not self.commands[n].hidden]
             close = [n for n in names if n.startswith(name)] or difflib.get_close_matches(
@@ -117,13 +118,22 @@ class SuggestingGroup(TyperGroup):
 
 # --- one error voice -----------------------------------------------------------------
 
+
+def click_exceptions() -> ModuleType:
+    """Click's exceptions: recent Typers carry their own Click (`typer._click`)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - a Typer that depends on Click
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
 _VALUE_ERROR = re.compile(r"^Invalid value for (?P<what>.+?): (?P<why>.*)$", re.S)
 
 
 def usage_message(exc: Any) -> tuple[str, str | None]:
     """A Click usage error in meptool's words: (message, hint)."""
-    from typer._click import exceptions as ce
-
+    ce = click_exceptions()
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "meptool"
     hint = f"see '{path} -h'"

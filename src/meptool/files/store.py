@@ -13,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,15 +189,24 @@ RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
 
+@functools.cache
+def _renameat2() -> Any:
+    """libc's `renameat2`, looked up once (None where there is none)."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+
+
 def _exchange(a: str | Path, b: str | Path) -> bool:
     """Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`); False when unsupported."""
     import ctypes
     import errno
 
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
     rc = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
     if rc == 0:
@@ -206,6 +217,12 @@ def _exchange(a: str | Path, b: str | Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def _identity(path: str | Path) -> tuple[int, int, int, int]:
+    """What tells one saved file from another without reading it: its inode, size and time."""
+    st = os.lstat(path)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def _replace_checked(tmp: str, target: Path, expect: str, source: str) -> None:
     """Rename `tmp` over `target` only if `target` still holds the bytes hashed as `expect`.
 
@@ -213,39 +230,61 @@ def _replace_checked(tmp: str, target: Path, expect: str, source: str) -> None:
     after the new file is written and synced, right before the rename, and — where
     the kernel can swap two names atomically — once more on the file the swap took
     out: if an editor saved in that instant, the swap is undone and its save stays.
+    The check after the swap compares the file's identity (inode, size, time), not
+    its bytes: while it runs, our file is the one an editor would read, so it must
+    take microseconds, not the time of reading and hashing the file.
     """
-    if sha256(read_bytes(target)) != expect:
+    with target.open("rb") as fh:
+        checked = os.fstat(fh.fileno())
+        data = fh.read(MAX_BYTES + 1)
+    if sha256(data) != expect:
         raise _changed(source)
-    mine = sha256(read_bytes(Path(tmp)))
+    before = (checked.st_dev, checked.st_ino, checked.st_size, checked.st_mtime_ns)
+    mine = _identity(tmp)
     if not _exchange(tmp, target):
         os.replace(tmp, target)
         return
     try:
-        replaced = read_bytes(Path(tmp))
-    except BaseException:
+        if _identity(tmp) != before or sha256(read_bytes(Path(tmp))) != expect:
+            # An editor saved since the check (by rename, or in place).
+            kept = _give_back(tmp, target, mine)
+            raise _changed(source, kept)
+    except OSError:
         _exchange(tmp, target)
         raise
-    if sha256(replaced) != expect:
-        _give_back(tmp, target, mine)
-        raise _changed(source)
     os.unlink(tmp)
 
 
-def _give_back(tmp: str, target: Path, mine: str) -> None:
-    """Put an editor's save back in place of ours (ours is dropped).
+def _give_back(tmp: str, target: Path, mine: tuple[int, int, int, int]) -> Path:
+    """Put an editor's save back in place of ours (ours is dropped); return where it is kept.
 
-    `tmp` holds the save the swap took out. A save that lands on our file before
-    it is swapped back is newer still: it stays in place and the older one it
-    superseded is dropped, as a plain save by rename would have dropped it.
+    `tmp` holds the save the swap took out. For the instant ours was in place, an
+    editor may have read it and may base its next save on it, without that save:
+    so it is also kept beside the file (a hard link, made before it goes back), and
+    the message names it. A save that lands on our file before it is swapped back
+    is newer still: it stays in place, as a plain save by rename would have left it.
     """
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        kept = target.with_name(f"{target.name}.kept-{stamp}-{n}")
+        try:
+            os.link(tmp, kept)
+            break
+        except FileExistsError:
+            continue
     expected_there = mine
     for _ in range(100):
-        putting = sha256(read_bytes(Path(tmp)))
+        putting = _identity(tmp)
         _exchange(tmp, target)  # `putting` goes in place; what was there comes out
-        if sha256(read_bytes(Path(tmp))) == expected_there:
+        if _identity(tmp) == expected_there:
             break  # nothing landed meanwhile: what came out is ours, or superseded
         expected_there = putting  # a newer save landed on it: that one goes in place next
     os.unlink(tmp)
+    # The link shares the save's inode; an editor writing in place would change both.
+    copy = kept.with_name(f".{kept.name}.tmp")
+    copy.write_bytes(read_bytes(kept))
+    os.replace(copy, kept)
+    return kept
 
 
 def plain(value: Any) -> Any:
@@ -441,8 +480,15 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
         atomic_write(path, new_text.encode("utf-8"), expect=sha256(raw), source=source)
 
 
-def _changed(source: str) -> ConflictError:
+def _changed(source: str, kept: Path | None = None) -> ConflictError:
+    if kept is None:
+        return ConflictError(
+            f"{source} changed on disk while meptool was working; nothing was written",
+            hint="someone (or an editor) saved it meanwhile: run the command again",
+        )
     return ConflictError(
-        f"{source} changed on disk while meptool was working; nothing was written",
-        hint="someone (or an editor) saved it meanwhile: run the command again",
+        f"{source} was saved by an editor at the very instant meptool wrote it; meptool"
+        f" put that save back and wrote nothing. A copy of that save is kept as {kept}",
+        hint="if your editor's next save lacks your last change, take it back from that"
+        " copy; then delete the copy and run the command again",
     )
