@@ -478,3 +478,43 @@ def test_the_signature_title_is_translated_too(example: Path, run_in) -> None:
     out = run("update", "draft", ID, "-o", "-", "--lang", "en")
     assert out.exit_code == 0, out.output
     assert "Julie Leroy  \nProject manager  \nAgence Horizon" in out.stdout
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_an_expectation_is_written_in_both_languages(example: Path, run_in) -> None:
+    """SPEC.md 2 (v2): `expectations[].text`/`answer` are two-language texts like the others."""
+    run = run_in(example)
+    wish, reply = "Un point écrit chaque matin", "Il part chaque matin à 9 h"
+    assert run("call", "record", ID, "--expects", wish, "--by", "Claire Martin").exit_code == 0
+    assert run("expect", "met", ID, "E1", "--answer", reply).exit_code == 0
+    english = ("update", "draft", ID, "--lang", "en", "--format", "txt", "--output", "-")
+    refused = run(*english)
+    assert refused.exit_code == 1
+    assert "expectations[0].text" in refused.stderr and "expectations[0].answer" in refused.stderr
+    assert "meptool incident translate" in refused.stderr
+    mine = [
+        "--field", "expectations[0].text", "--text", "A written update every morning",
+        "--field", "expectations[0].answer", "--text", "It goes out every morning at 9",
+        "--field", "timeline[3].note", "--text", "Previous payment rule restored.",
+    ]  # fmt: skip
+    done = run("incident", "translate", ID, "--lang", "en", *translate_flags(), *mine)
+    assert done.exit_code == 0, done.output
+    e = store.read(Workspace(example), ID)[0].expectations[0]
+    assert e.text == wish and e.text.translations == {
+        "fr": wish,
+        "en": "A written update every morning",
+    }
+    out = run(*english)
+    assert out.exit_code == 0, out.output
+    body = _flat(out.stdout)
+    assert "A written update every morning" in body and "It goes out every morning at 9" in body
+    assert wish not in body and reply not in body
+    french = run("update", "draft", ID, "--lang", "fr", "--format", "txt", "--output", "-")
+    assert french.exit_code == 0, french.output
+    assert wish in _flat(french.stdout) and "A written update" not in french.stdout
+    retro = run("retro", "report", ID, "--audience", "client", "--output", "-")
+    assert retro.exit_code == 0, retro.output
+    assert wish in _flat(retro.stdout) and "A written update" not in retro.stdout

@@ -558,12 +558,12 @@ class Expectation(Model):
     """Something the client asked of us, and what became of it."""
 
     id: Annotated[str, Field(strict=True, pattern=EXPECTATION_ID_PATTERN)]
-    text: Text
+    text: LText
     by: Line | None = None
     at: Time
     call: Annotated[int, Field(strict=True, ge=1)] | None = None
     status: ExpectationStatus = ExpectationStatus.OPEN
-    answer: Text | None = None
+    answer: LText | None = None
     answered_at: Time | None = None
 
 

@@ -73,6 +73,9 @@ def client_fields(incident: Incident) -> Iterator[Field]:
             yield from one(("corrective_plan", i, "action"), action.action)
     if incident.schedule_impact:
         yield from one(("schedule_impact", "budget_impact"), incident.schedule_impact.budget_impact)
+    for i, expectation in enumerate(incident.expectations):
+        yield from one(("expectations", i, "text"), expectation.text)
+        yield from one(("expectations", i, "answer"), expectation.answer)
     if incident.team and incident.team.lead:
         yield from one(("team", "lead", "title"), incident.team.lead.title)  # the signature
 

@@ -208,7 +208,13 @@ def build(
     lessons = incident.retro
     expectations = [
         ExpectationView(
-            e.id, text(e.text) or "", e.by, e.at, e.call, e.status.value, text(e.answer)
+            e.id,
+            text(_in(e.text, lang)) or "",
+            e.by,
+            e.at,
+            e.call,
+            e.status.value,
+            text(_in(e.answer, lang)),
         )
         for e in incident.expectations
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -300,7 +301,7 @@ def build_context(
         "corrective": corrective,
         "preventive": [_action(a, tr) for a in visible if a.type == ActionType.PREVENTIVE],
         "schedule": schedule,
-        "expectations": expectations(incident),
+        "expectations": expectations(incident, tr),
         "next_update": plan.next_update,
     }
 
@@ -327,13 +328,14 @@ def _sentence(text: str) -> str:
     return text if text[-1:] in ".!?…" else text + "."
 
 
-def expectations(incident: Incident) -> list[dict[str, Any]]:
+def expectations(incident: Incident, tr: Callable[[Any], str | None]) -> list[dict[str, Any]]:
     """What the client asked of us that the next update answers (SPEC.md 8): every open one,
-    and those met or declined since the last update was sent."""
+    and those met or declined since the last update was sent; `tr` gives a text in the
+    update's language."""
     sent = [c.sent_at for c in sent_updates(incident) if c.sent_at]
     last = max(sent) if sent else None
     return [
-        {"id": e.id, "text": e.text, "status": e.status.value, "answer": e.answer}
+        {"id": e.id, "text": tr(e.text), "status": e.status.value, "answer": tr(e.answer)}
         for e in incident.expectations
         if e.status is ExpectationStatus.OPEN
         or last is None
