@@ -60,7 +60,9 @@ class Lexicon:
     def regex(self) -> re.Pattern[str]:
         """One pattern for all the alternatives."""
         if not self._compiled:
-            self._compiled.append(re.compile("|".join(f"(?:{p})" for p in self.patterns)))
+            from meptool.updates.check_regex import compile_cached
+
+            self._compiled.append(compile_cached("|".join(f"(?:{p})" for p in self.patterns)))
         return self._compiled[0]
 
     def search(self, text: str) -> re.Match[str] | None:
