@@ -1,7 +1,7 @@
 """The user's own cache folder: `$XDG_CACHE_HOME/meptool`, else `~/.cache/meptool`.
 
 What meptool keeps between runs that is not the workspace's (compiled
-templates, the root help text, Babel's day and month names) lives here, never
+templates, the check's compiled lexicons, the root help text) lives here, never
 in the workspace: a workspace is shared through git and CI, the user's cache
 folder is as trusted as their home.
 """
