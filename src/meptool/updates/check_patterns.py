@@ -46,6 +46,9 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+MEMO = 10_000  # texts whose first match a lexicon remembers
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Regular expressions (over `norm`-alised text) and the sentences that pin them."""
@@ -55,6 +58,7 @@ class Lexicon:
     counterexamples: tuple[str, ...] = ()
     note: str = ""
     _compiled: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+    _found: dict[str, re.Match[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -66,8 +70,17 @@ class Lexicon:
         return self._compiled[0]
 
     def search(self, text: str) -> re.Match[str] | None:
-        """The first match in already normalised text."""
-        return self.regex.search(text)
+        """The first match in already normalised text.
+
+        Remembered per text (up to MEMO of them): the formats of one update (.eml text
+        and HTML, .md) say the same sentences, and the rules ask of some twice.
+        """
+        if text in self._found:
+            return self._found[text]
+        found = self.regex.search(text)
+        if len(self._found) < MEMO:
+            self._found[text] = found
+        return found
 
 
 # --- language-independent shapes ---------------------------------------------
