@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from meptool.updates.check_regex import compile_cached
+
 # The lexicons every language module defines (checked by the tests).
 NAMES = (
     "own",  # we own the error
@@ -64,8 +66,6 @@ class Lexicon:
     def regex(self) -> re.Pattern[str]:
         """One pattern for all the alternatives."""
         if not self._compiled:
-            from meptool.updates.check_regex import compile_cached
-
             self._compiled.append(compile_cached("|".join(f"(?:{p})" for p in self.patterns)))
         return self._compiled[0]
 
@@ -89,7 +89,7 @@ SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("a private key", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
     (
         "a stack trace",
-        re.compile(
+        compile_cached(
             r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+"
             r"|^\s*at [\w$.<>]+\([\w$]+\.(java|kt|scala):\d+\)|Exception in thread \""
             r"|^\s*at .+ \(\S+:\d+:\d+\)|\b(?:[a-z]+\.)+[A-Z]\w*(?:Exception|Error)\b"
@@ -97,7 +97,7 @@ SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "a connection string",
-        re.compile(
+        compile_cached(
             r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@"
             r"|\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|sqlserver"
             r"|mssql|oracle)://\S+|\bjdbc:[a-z0-9]+:\S+"
@@ -107,7 +107,7 @@ SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "an internal host name",
-        re.compile(
+        compile_cached(
             r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|intranet|corp|lan|local)\b", re.IGNORECASE
         ),
     ),
