@@ -474,7 +474,8 @@ def main(argv: list[str] | None = None) -> int:
             startup(startup_reps, results, info)
         if not args.no_scale:
             scale(sizes, scale_reps, results, info, args.shape or list(SHAPES))
-    portal(sizes, scale_reps, results, info)
+    if not args.no_scale:  # `--no-scale`: the start-up figures only
+        portal(sizes, scale_reps, results, info)
     text = table(results)
     facts = "\n".join(f"- {k}: {v}" for k, v in info.items())
     print(text)

@@ -103,3 +103,24 @@ def test_a_planted_cache_file_in_the_workspace_never_runs(
     assert result.exit_code == 0, result.output
     assert not marker.exists()
     assert not any(p.suffix == ".code" for p in (example / ".meptool").rglob("*"))
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # XDG: relative paths are invalid. Run in a workspace, `XDG_CACHE_HOME=.cache` would
+    # put compiled templates in the workspace, shared through git with everyone else.
+    home = tmp_path / "home"
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(workspace)
+    for value in (".cache", "cache/here", ""):
+        monkeypatch.setenv("XDG_CACHE_HOME", value)
+        folder = jinja_cache.user_cache_dir()
+        assert folder == home / ".cache" / "meptool" / "jinja", value
+        env = templating.environment(None, cache_dir=folder)
+        assert env.bytecode_cache is not None
+    assert not any(workspace.rglob("*"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert jinja_cache.user_cache_dir() == tmp_path / "xdg" / "meptool" / "jinja"

@@ -49,6 +49,17 @@ class MeptoolGroup(SuggestingGroup):
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The root's own commands, then every group (built or not), as help lists them."""
+        own = [n for n in super().list_commands(ctx) if n not in GROUPS]
+        return [*own, *GROUPS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """A command of the root; a group is built the first time it is asked for."""
+        if cmd_name in GROUPS and cmd_name not in self.commands:
+            self.commands[cmd_name] = _build_group(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: Any) -> Any:
         from meptool.errors import MeptoolError
 
@@ -187,33 +198,48 @@ def help_(
     typer.echo(cmd.get_help(current))
 
 
-def _register() -> None:
-    from meptool.cli import (
-        call,
-        expect,
-        feedback,
-        incident,
-        portal,
-        retro,
-        templates_cmd,
-        update,
-        walkthrough,
-        workspace_cmds,
-        writing,
+# The command groups, in the order help lists them: each is imported and built by
+# Typer only when a command line names it (building all ~35 commands costs about
+# three times the start of Python; `meptool update draft` needs one group).
+GROUPS = ("incident", "update", "retro", "feedback", "call", "expect", "portal", "templates")
+_MODULES = {"templates": "templates_cmd"}
+_extended: list[bool] = []
+
+
+def _sub_app(name: str) -> typer.Typer:
+    """The Typer app of group `name`, with the commands other modules add to it."""
+    import importlib
+
+    if name in ("incident", "retro") and not _extended:
+        from meptool.cli import incident, retro, walkthrough, writing
+
+        walkthrough.register(incident.app)
+        writing.register(incident.app, retro.app)
+        _extended.append(True)
+    module = importlib.import_module(f"meptool.cli.{_MODULES.get(name, name)}")
+    sub: typer.Typer = module.app
+    return sub
+
+
+def _build_group(name: str) -> Any:
+    """Group `name` as Typer builds it when it was added with `app.add_typer(…, name=…)`."""
+    from typer.main import get_group_from_info
+
+    holder = typer.Typer()
+    holder.add_typer(_sub_app(name), name=name)
+    return get_group_from_info(
+        holder.registered_groups[0],
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+        suggest_commands=app.suggest_commands,
     )
+
+
+def _register() -> None:
+    from meptool.cli import workspace_cmds
 
     workspace_cmds.register(app)
     app.command("help", context_settings={"ignore_unknown_options": True})(help_)
-    walkthrough.register(incident.app)
-    writing.register(incident.app, retro.app)
-    app.add_typer(incident.app, name="incident")
-    app.add_typer(update.app, name="update")
-    app.add_typer(retro.app, name="retro")
-    app.add_typer(feedback.app, name="feedback")
-    app.add_typer(call.app, name="call")
-    app.add_typer(expect.app, name="expect")
-    app.add_typer(portal.app, name="portal")
-    app.add_typer(templates_cmd.app, name="templates")
 
 
 _register()

@@ -90,7 +90,11 @@ class SuggestingGroup(TyperGroup):
         if name and self.get_command(ctx, name) is None and not name.startswith("-"):
             UsageError = click_exceptions().UsageError
 
-            names = [n for n in self.list_commands(ctx) if not self.commands[n].hidden]
+            names = [
+                n
+                for n in self.list_commands(ctx)
+                if not getattr(self.get_command(ctx, n), "hidden", True)
+            ]
             close = [n for n in names if n.startswith(name)] or difflib.get_close_matches(
                 name, names, n=2, cutoff=0.5
             )

@@ -41,8 +41,9 @@ def _key() -> str | None:
 
 
 def _folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "meptool"
+    from meptool import usercache
+
+    return usercache.folder()
 
 
 def cached(key: str) -> str | None:

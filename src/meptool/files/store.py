@@ -1,8 +1,8 @@
 """The one module that reads and writes incident files.
 
 Every write is atomic (temp file in the same folder, fsync, rename, fsync the
-folder) and made under a lock (`fcntl` locks via filelock: the kernel drops
-them when a process dies, so a killed meptool never blocks the next one).
+folder) and made under a lock (`flock`: the kernel drops it when a process
+dies, so a killed meptool never blocks the next one).
 Edits go through ruamel.yaml round-trip so a person's comments, key order,
 quoting and blank lines survive, and they are refused (exit 4) when the file
 changed on disk since meptool read it.
@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from meptool.errors import ConflictError, InputError, InvalidFile, LockedError, from_os_error
+from meptool.errors import ConflictError, InputError, InvalidFile, from_os_error
+from meptool.files.locks import locked as locked  # noqa: PLC0414 - `store.locked` for callers
 from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
 from meptool.files.yamldoc import MAX_BYTES
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from meptool.model.incident import Incident
 
 SCHEMA_HEADER = "# yaml-language-server: $schema=../../schemas/incident.schema.json\n"
-DEFAULT_LOCK_TIMEOUT = 10.0
 
 
 def sha256(data: bytes) -> str:
@@ -89,41 +89,6 @@ def _defaults(ws: Workspace, incident: Incident) -> Incident:
 
 
 # --- writing -----------------------------------------------------------------
-
-
-def lock_timeout() -> float:
-    """Seconds to wait for a lock (`MEPTOOL_LOCK_TIMEOUT`, default 10)."""
-    from meptool.values import env_seconds
-
-    return env_seconds("MEPTOOL_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT, low=0, high=3600)
-
-
-@contextlib.contextmanager
-def locked(ws: Workspace, name: str) -> Iterator[None]:
-    """Hold the workspace lock `name` (exit 4 when another process keeps it too long)."""
-    from filelock import FileLock, Timeout
-
-    folder = ws.state_dir / "locks"
-    path = folder / f"{name}.lock"
-    timeout = lock_timeout()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(path), timeout=timeout)
-        lock.acquire()
-    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
-        raise LockedError(
-            f"{name} is locked by another meptool process",
-            hint="wait for it to finish and run the command again",
-        ) from None
-    except OSError as exc:
-        problem = from_os_error(exc, exc.filename or path)
-        raise InputError(
-            f"cannot take the lock {ws.display(path)}: {problem.message}", hint=problem.hint
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def atomic_write(path: Path, data: bytes, *, expect: str | None = None, source: str = "") -> None:

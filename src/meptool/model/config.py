@@ -8,7 +8,17 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from meptool.model.enums import Language, Severity
-from meptool.model.incident import Client, Email, Flag, Lead, Line, Model, Text, whole_number
+from meptool.model.incident import (
+    Client,
+    Email,
+    Flag,
+    Lead,
+    Line,
+    Model,
+    Text,
+    empty_list,
+    whole_number,
+)
 from meptool.timeutil import parse_duration, zone
 
 DEFAULT_CADENCE = {Severity.CRITICAL: "2h", Severity.MAJOR: "4h", Severity.MINOR: "1d"}
@@ -31,7 +41,7 @@ class WorkspaceTeam(Model):
     """Our side, by default for every incident."""
 
     lead: Lead | None = None
-    members: list[Line] = Field(default_factory=list)
+    members: list[Line] = Field(default_factory=empty_list)
 
 
 class Agency(Model):
@@ -93,7 +103,7 @@ class Config(Model):
         ]
         | None
     ) = None
-    internal_hostnames: list[Line] = Field(default_factory=list)
+    internal_hostnames: list[Line] = Field(default_factory=empty_list)
     require_approval: Flag = True
     agency: Agency | None = None
     portal: Portal | None = None

@@ -310,6 +310,16 @@ LText = Annotated[Localized, AfterValidator(_safe_localized)]
 LLine = Annotated[Localized, AfterValidator(_one_line_localized)]
 
 
+def empty_list() -> list[Any]:
+    """A new empty list: the default of list fields.
+
+    Not `list` itself: Pydantic reads a default factory's signature, and for a
+    builtin `inspect` parses its text signature with the tokenizer (~0.3 ms a
+    field, 25 fields, on every start).
+    """
+    return []
+
+
 class Model(BaseModel):
     """Base of every file model: unknown keys are errors."""
 
@@ -369,7 +379,7 @@ class Client(Model):
     """The client and the people we write to."""
 
     name: Line | None = None
-    contacts: list[Contact] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=empty_list)
 
 
 class Person(Model):
@@ -403,7 +413,7 @@ class Team(Model):
     """Our side: the project lead (single point of contact) and the team."""
 
     lead: Lead | None = None
-    members: list[Line] = Field(default_factory=list)
+    members: list[Line] = Field(default_factory=empty_list)
 
 
 class Acknowledgement(Model):
@@ -438,8 +448,8 @@ class RootCause(Model):
     client_summary: LText | None = None
     """The cause in one plain sentence for the client's management."""
     category: Category | None = None
-    whys: list[Text] = Field(default_factory=list)
-    contributing_factors: list[Text] = Field(default_factory=list)
+    whys: list[Text] = Field(default_factory=empty_list)
+    contributing_factors: list[Text] = Field(default_factory=empty_list)
     escape: LText | None = None
 
 
@@ -494,7 +504,7 @@ class CheckOverride(Model):
 
     at: Time
     by: Line | None = None
-    findings: list[Text] = Field(default_factory=list)
+    findings: list[Text] = Field(default_factory=empty_list)
 
 
 class Communication(Model):
@@ -505,19 +515,19 @@ class Communication(Model):
     audience: Audience
     language: Language
     subject: Text
-    files: list[Text] = Field(default_factory=list)
+    files: list[Text] = Field(default_factory=empty_list)
     sha256: Annotated[str, Field(strict=True, pattern=r"^[0-9a-f]{64}$")] | None = None
     status: CommStatus = CommStatus.DRAFT
     approved_by: Line | None = None
     approved_at: Time | None = None
     approved_sha256: Annotated[str, Field(strict=True, pattern=r"^[0-9a-f]{64}$")] | None = None
     sent_at: Time | None = None
-    recipients: list[Text] = Field(default_factory=list)
-    refused_recipients: list[Text] = Field(default_factory=list)
+    recipients: list[Text] = Field(default_factory=empty_list)
+    refused_recipients: list[Text] = Field(default_factory=empty_list)
     next_update_at: Time | None = None
     message_id: Line | None = None
     in_reply_to: Line | None = None
-    check_overrides: list[CheckOverride] = Field(default_factory=list)
+    check_overrides: list[CheckOverride] = Field(default_factory=empty_list)
     call: Annotated[int, Field(strict=True, ge=1)] | None = None
     """Set on the invitation to a client call (its `calls[].seq`): not an update."""
 
@@ -544,11 +554,11 @@ class Call(Model):
     at: Time
     duration: Annotated[int, Field(strict=True, ge=5, le=480)] = 30
     """Minutes."""
-    with_: list[Line] = Field(default_factory=list, alias="with")
-    attendees_ours: list[Line] = Field(default_factory=list)
-    heard: list[Text] = Field(default_factory=list)
+    with_: list[Line] = Field(default_factory=empty_list, alias="with")
+    attendees_ours: list[Line] = Field(default_factory=empty_list)
+    heard: list[Text] = Field(default_factory=empty_list)
     status: CallStatus = CallStatus.PLANNED
-    files: list[Text] = Field(default_factory=list)
+    files: list[Text] = Field(default_factory=empty_list)
     uid: Line | None = None
     sequence: Annotated[int, Field(strict=True, ge=0)] = 0
     """The invitation's iCalendar SEQUENCE: bumped each time the call is planned again."""
@@ -570,9 +580,9 @@ class Expectation(Model):
 class Retro(Model):
     """What the team learnt."""
 
-    went_well: list[Text] = Field(default_factory=list)
-    went_badly: list[Text] = Field(default_factory=list)
-    lessons: list[Text] = Field(default_factory=list)
+    went_well: list[Text] = Field(default_factory=empty_list)
+    went_badly: list[Text] = Field(default_factory=empty_list)
+    lessons: list[Text] = Field(default_factory=empty_list)
 
 
 class Incident(Model):
@@ -597,16 +607,16 @@ class Incident(Model):
     client: Client | None = None
     team: Team | None = None
     acknowledgement: Acknowledgement | None = None
-    timeline: list[Entry] = Field(default_factory=list)
+    timeline: list[Entry] = Field(default_factory=empty_list)
     root_cause: RootCause | None = None
-    corrective_plan: list[Action] = Field(default_factory=list)
+    corrective_plan: list[Action] = Field(default_factory=empty_list)
     schedule_impact: ScheduleImpact | None = None
-    communications: list[Communication] = Field(default_factory=list)
+    communications: list[Communication] = Field(default_factory=empty_list)
     next_update_due: Time | None = None
-    feedback: list[Feedback] = Field(default_factory=list)
+    feedback: list[Feedback] = Field(default_factory=empty_list)
     retro: Retro | None = None
-    calls: list[Call] = Field(default_factory=list)
-    expectations: list[Expectation] = Field(default_factory=list)
+    calls: list[Call] = Field(default_factory=empty_list)
+    expectations: list[Expectation] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
     def _detected_after_deploy(self) -> Incident:

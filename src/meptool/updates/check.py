@@ -37,6 +37,7 @@ from meptool.updates.check_patterns import (
     IDENTIFIERS,
     norm,
 )
+from meptool.updates.check_regex import compile_cached
 from meptool.updates.check_secrets import secrets
 
 __all__ = ["BLOCK", "CLIENT_REPORT", "TEAM_REPORT", "UPDATE", "WARN", "Draft", "Finding"]
@@ -294,7 +295,7 @@ def _leaks(doc: Document, src: str, facts: Facts) -> Iterator[Finding]:
 
 # --- jargon ----------------------------------------------------------------------
 
-_HTTP = re.compile(
+_HTTP = compile_cached(
     r"\b(?:http|https|erreurs?|errors?|codes?|statut|status)\s*(?:http\s*)?"
     r"(?:[45]\d\d)\b|\b[45]\d\d\s+(?:bad gateway|gateway time-?out|not found|internal server error"
     r"|service unavailable|forbidden|unauthori[sz]ed)\b|\b(?:bad gateway|gateway time-?out"

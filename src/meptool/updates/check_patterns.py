@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from meptool.updates.check_regex import compile_cached
+
 # The lexicons every language module defines (checked by the tests).
 NAMES = (
     "own",  # we own the error
@@ -46,6 +48,9 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+MEMO = 10_000  # texts whose first match a lexicon remembers
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Regular expressions (over `norm`-alised text) and the sentences that pin them."""
@@ -55,17 +60,27 @@ class Lexicon:
     counterexamples: tuple[str, ...] = ()
     note: str = ""
     _compiled: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+    _found: dict[str, re.Match[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def regex(self) -> re.Pattern[str]:
         """One pattern for all the alternatives."""
         if not self._compiled:
-            self._compiled.append(re.compile("|".join(f"(?:{p})" for p in self.patterns)))
+            self._compiled.append(compile_cached("|".join(f"(?:{p})" for p in self.patterns)))
         return self._compiled[0]
 
     def search(self, text: str) -> re.Match[str] | None:
-        """The first match in already normalised text."""
-        return self.regex.search(text)
+        """The first match in already normalised text.
+
+        Remembered per text (up to MEMO of them): the formats of one update (.eml text
+        and HTML, .md) say the same sentences, and the rules ask of some twice.
+        """
+        if text in self._found:
+            return self._found[text]
+        found = self.regex.search(text)
+        if len(self._found) < MEMO:
+            self._found[text] = found
+        return found
 
 
 # --- language-independent shapes ---------------------------------------------
@@ -74,7 +89,7 @@ SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("a private key", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
     (
         "a stack trace",
-        re.compile(
+        compile_cached(
             r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+"
             r"|^\s*at [\w$.<>]+\([\w$]+\.(java|kt|scala):\d+\)|Exception in thread \""
             r"|^\s*at .+ \(\S+:\d+:\d+\)|\b(?:[a-z]+\.)+[A-Z]\w*(?:Exception|Error)\b"
@@ -82,7 +97,7 @@ SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "a connection string",
-        re.compile(
+        compile_cached(
             r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@"
             r"|\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|sqlserver"
             r"|mssql|oracle)://\S+|\bjdbc:[a-z0-9]+:\S+"
@@ -92,7 +107,7 @@ SECRET_RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "an internal host name",
-        re.compile(
+        compile_cached(
             r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|intranet|corp|lan|local)\b", re.IGNORECASE
         ),
     ),

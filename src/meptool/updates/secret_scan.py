@@ -93,7 +93,9 @@ NEEDS: dict[str, str] = {
 
 @functools.cache
 def _any_need() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{needs})" for needs in NEEDS.values()))
+    from meptool.updates.check_regex import compile_cached
+
+    return compile_cached("|".join(f"(?:{needs})" for needs in NEEDS.values()))
 
 
 def _physical_lines(text: str) -> list[str]:

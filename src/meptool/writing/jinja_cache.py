@@ -21,12 +21,11 @@ def user_cache_dir() -> Path:
 
     Never in the workspace: a workspace is shared through git and CI, and a
     compiled template is code. The user's own cache folder is as trusted as
-    their home.
+    their home (a relative XDG_CACHE_HOME is ignored: see `meptool.usercache`).
     """
-    import os
+    from meptool import usercache
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "meptool" / "jinja"
+    return usercache.folder("jinja")
 
 
 def bytecode_cache(folder: Path) -> Any:
@@ -39,16 +38,12 @@ def bytecode_cache(folder: Path) -> Any:
     is compiled again.
     """
     import os
-    import stat
 
     from jinja2.bccache import BytecodeCache
 
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        st = folder.stat()
-    except OSError:
-        return None
-    if st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+    from meptool import usercache
+
+    if not usercache.private(folder):
         return None  # someone else could plant code there: compile in memory only
 
     class SourceKeyedCache(BytecodeCache):
