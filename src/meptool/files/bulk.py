@@ -81,14 +81,13 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, .
     """
     from pydantic import ValidationError
 
-    from meptool.files.store import read_bytes
     from meptool.files.validation import validate
     from meptool.files.yamlio import load, load_data
     from meptool.model.incident import Incident
 
     summary = data = problems = extra = facts = None
     try:
-        raw = read_bytes(path)
+        raw = read_limited(path)
         found = load_data(raw)
         incident = None
         if found is not None:
@@ -124,6 +123,26 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, .
         crc(summary, problems, extra, facts),
         crc(data),
     )
+
+
+def read_limited(path: Path) -> bytes:
+    """`store.read_bytes`: the file's bytes up to one past the size limit, read until
+    its end or the limit — asking for the size `fstat` gives (and one byte more)
+    rather than for the whole limit, which allocates 1 MiB per file."""
+    from meptool.files.yamldoc import MAX_BYTES
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        parts = [os.read(fd, min(size, MAX_BYTES) + 1)]
+        total = len(parts[0])
+        # on to the end (the file may have grown since), as `read(MAX_BYTES + 1)` does
+        while total <= MAX_BYTES and (more := os.read(fd, MAX_BYTES + 1 - total)):
+            parts.append(more)
+            total += len(more)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _problem_row(p: Problem) -> list[Any]:
