@@ -2,12 +2,13 @@
 
 The data of a valid file is built as libyaml's events are made (`_built_data`);
 positions, kept only for a file being reported or edited, by one tight loop over
-the event objects (`_fast`, and `_fast_data` when libyaml is missing). They handle the common case — a valid, plain file — and give up (None) on
-anything else: aliases, anchors, tags, duplicate keys, deep nesting, long
-values, several documents, a non-mapping top level, syntax errors. `yamlio`
-then takes its exact, slower path, which reports the problem with its position.
-Tests prove every path builds the same data over the example workspace, both
-benchmark shapes and the tests' own files (tests/test_yaml_readers.py).
+the event objects (`_fast`, and `_fast_data` when libyaml is missing). They
+handle the common case — a valid, plain file — and give up (None) on anything
+else: aliases, anchors, tags, duplicate keys, deep nesting, long values, several
+documents, a non-mapping top level, syntax errors. `yamlio` then takes its exact,
+slower path, which reports the problem with its position. Tests prove every path
+builds the same data over the example workspace, both benchmark shapes and the
+tests' own files (tests/test_yaml_readers.py).
 """
 
 from __future__ import annotations
