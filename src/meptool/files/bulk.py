@@ -74,10 +74,11 @@ Derive = Callable[["Incident", Path, bytes], Derived]
 
 
 def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, ...]:
-    """One cache row: (name, key…, ok, summary, data, problems, extra, facts, crc, crc_data).
+    """One cache row: (name, key…, ok, summary, data, problems, extra, facts, crc, crc_data,
+    crc_facts).
 
-    `crc` covers the small texts (summary, problems, extra, facts), read in bulk;
-    `crc_data` the data, read one row at a time.
+    `crc` covers the small texts (summary, problems, extra), read in bulk; `crc_facts`
+    the facts, read in bulk by the portfolio; `crc_data` the data, read one row at a time.
     """
     from pydantic import ValidationError
 
@@ -120,8 +121,9 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, .
         problems,
         extra,
         facts,
-        crc(summary, problems, extra, facts),
+        crc(summary, problems, extra),
         crc(data),
+        crc(facts),
     )
 
 
