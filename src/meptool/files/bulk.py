@@ -41,9 +41,15 @@ def _iso(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
+# `json.dumps(…, ensure_ascii=False, separators=(",", ":"), default=…)`, made once
+# rather than for every text of every file.
+_DATA = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode_data(data: dict[str, Any]) -> str:
     """Parsed YAML data as JSON (times and dates as ISO 8601 text)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_iso)
+    return _DATA.encode(data)
 
 
 def _summary_json(summary: dict[str, Any]) -> str:
@@ -55,7 +61,7 @@ def _summary_json(summary: dict[str, Any]) -> str:
             # A time read in the workspace zone is stored naive and read back in it.
             naive = isinstance(value.tzinfo, ZoneInfo)
             out[name] = (value.replace(tzinfo=None) if naive else value).isoformat()
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(out)
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,7 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, .
         derived = derive(incident, path, raw)
         summary = _summary_json(derived.summary)
         data = encode_data(found or {})
-        facts = json.dumps(derived.facts, ensure_ascii=False, separators=(",", ":"))
+        facts = _COMPACT.encode(derived.facts)
         if derived.problems:
             extra = json.dumps([_problem_row(p) for p in derived.problems], ensure_ascii=False)
     ok = problems is None

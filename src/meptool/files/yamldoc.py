@@ -147,8 +147,9 @@ _YAML_KIND = {bool: "a boolean", int: "a number", float: "a number"}
 # quicker than PyYAML's constructors and equal to them (tests compare both);
 # anything else, or anything these refuse, goes the PyYAML way.
 _ISO = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[-+][0-9]{2}:[0-9]{2})?)?"
-)
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?: ?(?:Z|[-+][0-9]{2}:[0-9]{2}))?)?"
+)  # what meptool writes, and the hand-written "2026-11-20 18:40:00 +01:00", ".123456"
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")
 _POINT = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}")
 
@@ -192,6 +193,10 @@ def _iso_time(value: str) -> dt.date:
     """A time or date in `_ISO`'s form, as PyYAML's timestamp constructor builds it."""
     if len(value) == 10:
         return dt.date.fromisoformat(value)
+    if value[-7:-6] == " " and value[-6] in "+-":  # a space before the offset
+        value = value[:-7] + value[-6:]
+    elif value.endswith(" Z"):
+        value = value[:-2] + "Z"
     return dt.datetime.fromisoformat(value)
 
 
