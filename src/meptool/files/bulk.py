@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from meptool.model.incident import Incident
 
 PARALLEL_MIN = 300  # below this many changed files, one process is quicker than a pool
-CHUNK = 250
+CHUNK = 100  # files per task: small enough that neither worker waits long on the other at the end
 SOURCE = "\x00source\x00"  # stands for the file's display name in cached problems
 # A row keeps the data the YAML file holds (before validation) as JSON, times
 # and dates as ISO 8601 text. Validating that JSON gives the model a fresh parse
