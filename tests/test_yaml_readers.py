@@ -180,3 +180,15 @@ def test_quick_readers_on_made_up_files(tree: dict[str, Any]) -> None:
             assert quick is None
         else:
             assert quick is None or quick == expected
+
+
+@given(st.text(max_size=12) | SCALARS)
+def test_plain_text_is_left_as_it_is(raw: str) -> None:
+    """`_built_data` keeps a plain scalar as its text, without calling `plain_scalar`,
+    exactly when `plain_scalar` would give the text back."""
+    from meptool.files.yamldoc import NOT_TEXT_STARTS, NOT_TEXT_WORDS, plain_scalar
+
+    if raw and raw[0] not in NOT_TEXT_STARTS and raw not in NOT_TEXT_WORDS:
+        assert plain_scalar(raw) is raw
+    elif raw in NOT_TEXT_WORDS:
+        assert plain_scalar(raw) is None or type(plain_scalar(raw)) is bool

@@ -157,6 +157,12 @@ _POINT = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}")
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
+# Plain scalars `plain_scalar` may read as something other than text: these words, or
+# a first character among these (any other plain scalar is its own text).
+NOT_TEXT_WORDS = frozenset(_NULL | _BOOL.keys())
+NOT_TEXT_STARTS = "0123456789+-."
+
+
 def plain_scalar(value: str) -> Any:
     """The Python value YAML 1.1 gives an unquoted scalar.
 
@@ -168,7 +174,7 @@ def plain_scalar(value: str) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
-    if value[0] in "0123456789+-.":
+    if value[0] in NOT_TEXT_STARTS:
         if _DECIMAL.fullmatch(value):
             return int(value)
         if _POINT.fullmatch(value):

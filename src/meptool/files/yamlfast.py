@@ -15,7 +15,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from meptool.files.yamldoc import MAX_DEPTH, MAX_SCALAR_CHARS, Document, Mark, Path_, plain_scalar
+from meptool.files.yamldoc import (
+    MAX_DEPTH,
+    MAX_SCALAR_CHARS,
+    NOT_TEXT_STARTS,
+    NOT_TEXT_WORDS,
+    Document,
+    Mark,
+    Path_,
+    plain_scalar,
+)
 
 
 def fast_load(text: str, source: str, loader_class: Any) -> Document | None:
@@ -87,6 +96,8 @@ def _built_data(loader: Any) -> dict[str, Any]:  # noqa: PLR0915 - one closure p
     """`_fast_data`'s result, built by stand-ins for the C parser's event classes."""
     import yaml._yaml as cyaml
 
+    STARTS, WORDS = NOT_TEXT_STARTS, NOT_TEXT_WORDS
+
     # The container being filled, whether it is a mapping, its key waiting for a value;
     # the same of each enclosing container on `stack`.
     current: Any = None
@@ -108,12 +119,17 @@ def _built_data(loader: Any) -> dict[str, Any]:  # noqa: PLR0915 - one closure p
                     raise _Unusual
                 pending = raw
                 return True
-            current[pending] = plain_scalar(raw) if not style and implicit[0] else raw
+            if not style and implicit[0] and (not raw or raw[0] in STARTS or raw in WORDS):
+                current[pending] = plain_scalar(raw)  # else plain text: itself
+            else:
+                current[pending] = raw
             pending = None
         elif current is None:
             raise _Unusual  # a scalar at the top level
+        elif not style and implicit[0] and (not raw or raw[0] in STARTS or raw in WORDS):
+            current.append(plain_scalar(raw))
         else:
-            current.append(plain_scalar(raw) if not style and implicit[0] else raw)
+            current.append(raw)
         return True
 
     def opened(anchor: Any, tag: Any, new: Any, mapping: bool) -> bool:
