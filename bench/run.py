@@ -457,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-startup", action="store_true", help="only commands over many files")
     parser.add_argument("--no-scale", action="store_true", help="only start-up commands")
+    parser.add_argument("--no-portal", action="store_true", help="leave `portal build` out")
     parser.add_argument("--sizes", type=int, nargs="+", help="incidents (default: 1000 10000)")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="with --write")
     args = parser.parse_args(argv)
@@ -474,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
             startup(startup_reps, results, info)
         if not args.no_scale:
             scale(sizes, scale_reps, results, info, args.shape or list(SHAPES))
-    if not args.no_scale:  # `--no-scale`: the start-up figures only
+    if not args.no_scale and not args.no_portal:  # `--no-scale`: the start-up figures only
         portal(sizes, scale_reps, results, info)
     text = table(results)
     facts = "\n".join(f"- {k}: {v}" for k, v in info.items())

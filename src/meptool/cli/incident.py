@@ -260,11 +260,33 @@ def list_(
 
 def _print_rows(ws: Workspace, rows: list[Any]) -> None:
     """The incident table: IDs, severities and statuses whole; the title gives way."""
-    from meptool.cli.fit import Cell, Column
     from meptool.cli.output import fitted, is_tty
-    from meptool.cli.views import SEVERITY_STYLE, STATUS_STYLE, when
 
     tty = is_tty()
+    if not tty:  # every cell whole: the same text as `fitted` piped, made directly
+        _print_plain(ws, rows)
+        return
+    fitted(_columns(), _cells(ws, rows, tty=tty))
+
+
+def _columns() -> list[Any]:
+    from meptool.cli.fit import Column
+
+    return [
+        Column("ID"),
+        Column("SEVERITY"),
+        Column("STATUS"),
+        Column("TITLE", flex=True, min_width=16),
+        Column("DETECTED", drop=1),
+        Column("NEXT UPDATE"),
+        Column("ASKED", drop=2),  # open expectations of the client (SPEC.md 8)
+    ]
+
+
+def _cells(ws: Workspace, rows: list[Any], *, tty: bool) -> list[list[Any]]:
+    """The table's cells, each with its shorter variants for a narrow terminal."""
+    from meptool.cli.fit import Cell
+    from meptool.cli.views import SEVERITY_STYLE, STATUS_STYLE, when
 
     def times(value: Any) -> tuple[str, str]:
         if value is None:
@@ -288,16 +310,37 @@ def _print_rows(ws: Workspace, rows: list[Any]) -> None:
                 Cell.of(f"{r.open_expectations} open" if r.open_expectations else "—"),
             ]
         )
-    columns = [
-        Column("ID"),
-        Column("SEVERITY"),
-        Column("STATUS"),
-        Column("TITLE", flex=True, min_width=16),
-        Column("DETECTED", drop=1),
-        Column("NEXT UPDATE"),
-        Column("ASKED", drop=2),  # open expectations of the client (SPEC.md 8)
-    ]
-    fitted(columns, cells)
+    return cells
+
+
+_HEADERS = ("ID", "SEVERITY", "STATUS", "TITLE", "DETECTED", "NEXT UPDATE", "ASKED")
+
+
+def _print_plain(ws: Workspace, rows: list[Any]) -> None:
+    """The incident table piped, every cell whole: the text `output.fitted` prints for
+    `_cells(…, tty=False)` when piped (a test compares them), without making the cells."""
+    from meptool.cli.output import aligned
+    from meptool.cli.views import when
+
+    tz = ws.tz
+    cells: list[tuple[str, ...]] = []
+    add = cells.append
+    for r in rows:
+        due = r.next_update_due
+        due_text = "—" if due is None else when(due, tz)
+        asked = r.open_expectations
+        add(
+            (
+                r.id,
+                r.severity,
+                r.status,
+                r.title,
+                "—" if r.detected_at is None else when(r.detected_at, tz),
+                f"{due_text} overdue" if r.overdue else due_text,
+                f"{asked} open" if asked else "—",
+            )
+        )
+    aligned(_HEADERS, cells)
 
 
 @app.command("show")

@@ -96,8 +96,41 @@ def json_text(data: Any) -> str:
     """JSON of `data`, UTF-8 kept, but every character `printable` escapes as `\\uXXXX`."""
     from meptool.safetext import PRINT_SUSPECT
 
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    text = _records_json(data)
+    if text is None:
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     return PRINT_SUSPECT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _records_json(data: Any) -> str | None:
+    """`json.dumps(data, indent=2, ensure_ascii=False)` of a list of flat records (text,
+    whole numbers, booleans, nulls), made by C's string encoder rather than the indenting
+    encoder's Python loop; None for anything else."""
+    if type(data) is not list or not data:
+        return None
+    from json.encoder import encode_basestring as quote
+
+    words = {True: "true", False: "false", None: "null"}
+    out: list[str] = []
+    for record in data:
+        if type(record) is not dict or not record:
+            return None
+        items = []
+        for key, value in record.items():
+            kind = type(value)
+            if type(key) is not str:
+                return None
+            if kind is str:
+                shown = quote(value)
+            elif kind is bool or value is None:
+                shown = words[value]
+            elif kind is int:
+                shown = int.__repr__(value)
+            else:
+                return None
+            items.append(f"    {quote(key)}: {shown}")
+        out.append("  {\n" + ",\n".join(items) + "\n  }")
+    return "[\n" + ",\n".join(out) + "\n]"
 
 
 def table(
@@ -147,3 +180,19 @@ def fitted(columns: Sequence[Any], rows: Sequence[Sequence[Any]]) -> None:
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     for plain in cells:
         echo("  ".join(cell.ljust(w) for cell, w in zip(plain, widths, strict=True)).rstrip())
+
+
+def aligned(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Plain cells in columns two spaces apart, each line's end trimmed: what `fitted`
+    prints when piped, for cells that are plain text already (written at once)."""
+    from meptool.safetext import printable
+
+    widths = [len(h) for h in header]
+    if rows:
+        columns = zip(*rows, strict=True)  # every row has a cell per column
+        widths = [max(w, *map(len, cells)) for w, cells in zip(widths, columns, strict=True)]
+    line = "  ".join(f"%-{w}s" for w in widths)  # each cell padded to its column (ljust)
+    lines = [(line % tuple(cells)).rstrip() for cells in (header, *rows)]
+    # `printable` leaves line breaks alone and treats a line's ends as the text's ends,
+    # so the whole text escapes exactly as each line on its own would.
+    sys.stdout.write(printable("\n".join(lines)) + "\n")

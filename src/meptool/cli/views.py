@@ -36,7 +36,14 @@ def when(value: dt.datetime | dt.date | None, tz: dt.tzinfo | None = None) -> st
         return "—"
     if isinstance(value, dt.datetime):
         local = value.astimezone(tz) if tz else value
-        return local.strftime("%Y-%m-%d %H:%M %z").replace("+0000", "UTC")
+        # strftime("%Y-%m-%d %H:%M %z") with "+0000" said "UTC", from the (quicker)
+        # ISO text; strftime itself where the two could differ (a year before 1000,
+        # an offset in seconds, no offset at all).
+        text = local.isoformat(" ", "minutes")
+        if len(text) != 22 or local.year < 1000:
+            return local.strftime("%Y-%m-%d %H:%M %z").replace("+0000", "UTC")
+        offset = text[16:]
+        return f"{text[:16]} {'UTC' if offset == '+00:00' else offset[:3] + offset[4:]}"
     return value.isoformat()
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from meptool.model.incident import Incident
 
 PARALLEL_MIN = 300  # below this many changed files, one process is quicker than a pool
-CHUNK = 250
+CHUNK = 100  # files per task: small enough that neither worker waits long on the other at the end
 SOURCE = "\x00source\x00"  # stands for the file's display name in cached problems
 # A row keeps the data the YAML file holds (before validation) as JSON, times
 # and dates as ISO 8601 text. Validating that JSON gives the model a fresh parse
@@ -41,9 +41,15 @@ def _iso(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
+# `json.dumps(…, ensure_ascii=False, separators=(",", ":"), default=…)`, made once
+# rather than for every text of every file.
+_DATA = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode_data(data: dict[str, Any]) -> str:
     """Parsed YAML data as JSON (times and dates as ISO 8601 text)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_iso)
+    return _DATA.encode(data)
 
 
 def _summary_json(summary: dict[str, Any]) -> str:
@@ -55,7 +61,7 @@ def _summary_json(summary: dict[str, Any]) -> str:
             # A time read in the workspace zone is stored naive and read back in it.
             naive = isinstance(value.tzinfo, ZoneInfo)
             out[name] = (value.replace(tzinfo=None) if naive else value).isoformat()
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(out)
 
 
 @dataclass(frozen=True)
@@ -74,21 +80,21 @@ Derive = Callable[["Incident", Path, bytes], Derived]
 
 
 def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, ...]:
-    """One cache row: (name, key…, ok, summary, data, problems, extra, facts, crc, crc_data).
+    """One cache row: (name, key…, ok, summary, data, problems, extra, facts, crc, crc_data,
+    crc_facts).
 
-    `crc` covers the small texts (summary, problems, extra, facts), read in bulk;
-    `crc_data` the data, read one row at a time.
+    `crc` covers the small texts (summary, problems, extra), read in bulk; `crc_facts`
+    the facts, read in bulk by the portfolio; `crc_data` the data, read one row at a time.
     """
     from pydantic import ValidationError
 
-    from meptool.files.store import read_bytes
     from meptool.files.validation import validate
     from meptool.files.yamlio import load, load_data
     from meptool.model.incident import Incident
 
     summary = data = problems = extra = facts = None
     try:
-        raw = read_bytes(path)
+        raw = read_limited(path)
         found = load_data(raw)
         incident = None
         if found is not None:
@@ -108,7 +114,7 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, .
         derived = derive(incident, path, raw)
         summary = _summary_json(derived.summary)
         data = encode_data(found or {})
-        facts = json.dumps(derived.facts, ensure_ascii=False, separators=(",", ":"))
+        facts = _COMPACT.encode(derived.facts)
         if derived.problems:
             extra = json.dumps([_problem_row(p) for p in derived.problems], ensure_ascii=False)
     ok = problems is None
@@ -121,9 +127,30 @@ def analyse(path: Path, tz: dt.tzinfo, key: Key, derive: Derive) -> tuple[Any, .
         problems,
         extra,
         facts,
-        crc(summary, problems, extra, facts),
+        crc(summary, problems, extra),
         crc(data),
+        crc(facts),
     )
+
+
+def read_limited(path: Path) -> bytes:
+    """`store.read_bytes`: the file's bytes up to one past the size limit, read until
+    its end or the limit — asking for the size `fstat` gives (and one byte more)
+    rather than for the whole limit, which allocates 1 MiB per file."""
+    from meptool.files.yamldoc import MAX_BYTES
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        parts = [os.read(fd, min(size, MAX_BYTES) + 1)]
+        total = len(parts[0])
+        # on to the end (the file may have grown since), as `read(MAX_BYTES + 1)` does
+        while total <= MAX_BYTES and (more := os.read(fd, MAX_BYTES + 1 - total)):
+            parts.append(more)
+            total += len(more)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _problem_row(p: Problem) -> list[Any]:

@@ -38,7 +38,7 @@ from meptool.errors import InvalidFile, MeptoolError, Problem
 from meptool.files import bulk
 from meptool.files.bulk import Derive
 from meptool.files.freshness import RACY_NS, Key, crc, enabled, fingerprint
-from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, id_sort_key
+from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace
 
 if TYPE_CHECKING:
     import sqlite3
@@ -52,27 +52,48 @@ def cache_file(ws: Workspace) -> Path:
 
 
 def scan_names(ws: Workspace) -> list[tuple[str, Key]]:
-    """Every incident folder's name with its file's stat key, sorted by ID (no Path made)."""
+    """Every incident folder's name with its file's stat key, sorted by ID (no Path made).
+
+    Each file is looked up from the open incidents folder (`dir_fd`): the same answer
+    as its whole path gives, with fewer folders for the kernel to walk.
+    """
     root = str(ws.incidents_dir)
-    found: list[tuple[str, Key]] = []
+    found: list[tuple[str, Key, tuple[str, int, int]]] = []
     try:
         entries = os.scandir(root)
     except (FileNotFoundError, NotADirectoryError):
         return []
     match = ID_RE.match
-    with entries:
-        for entry in entries:
-            name = entry.name
-            if not match(name):
-                continue
-            try:
-                st = os.stat(f"{entry.path}/{INCIDENT_FILE}")
-            except OSError:
-                continue
-            if stat.S_ISREG(st.st_mode):
-                found.append((name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
-    found.sort(key=lambda item: id_sort_key(item[0]))
-    return found
+    fstat = os.stat
+    folder: int | None = None
+    base = f"{root}/"
+    try:
+        with entries:
+            if fstat in os.supports_dir_fd:
+                folder = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+                base = ""
+            for entry in entries:
+                name = entry.name
+                m = match(name)
+                if m is None:
+                    continue
+                try:
+                    st = fstat(f"{base}{name}/{INCIDENT_FILE}", dir_fd=folder)
+                except OSError:
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    # `id_sort_key(name)`, from the match already made
+                    found.append((name, key, (m[1], int(m[2]), int(m[3]))))
+    finally:
+        if folder is not None:
+            os.close(folder)
+    found.sort(key=_third)
+    return [(name, key) for name, key, _ in found]
+
+
+def _third(item: tuple[str, Key, tuple[str, int, int]]) -> tuple[str, int, int]:
+    return item[2]
 
 
 def scan(ws: Workspace) -> list[tuple[Path, Key]]:
@@ -87,15 +108,25 @@ _FILES = """
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER,
     ok INTEGER, summary TEXT, data TEXT, problems TEXT, extra TEXT, facts TEXT,
-    crc INTEGER, crc_data INTEGER)
+    crc INTEGER, crc_data INTEGER, crc_facts INTEGER)
 """
+_COLUMNS = [
+    "name", "size", "mtime_ns", "ctime_ns", "ino", "ok", "summary", "data", "problems",
+    "extra", "facts", "crc", "crc_data", "crc_facts",
+]  # fmt: skip
 _SCHEMA = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" + _FILES
-# Everything of every row but its data, in one query: what `incident list`,
-# `incident validate` and the portfolio read. `crc` covers these small texts;
-# `crc_data` the data, read row by row only when models are wanted.
+# Everything of every row but its data, in one query: what `incident validate` and
+# the portfolio read. Each text has its checksum: `crc` the summary and problems,
+# `crc_facts` the facts, `crc_data` the data (read row by row only when models are
+# wanted), so that a command reads only the texts it shows.
 _BULK = (
-    "SELECT name, size, mtime_ns, ctime_ns, ino, ok, summary, problems, extra, facts, crc"
-    " FROM files"
+    "SELECT name, size, mtime_ns, ctime_ns, ino, ok, summary, problems, extra, facts, crc,"
+    " crc_facts FROM files"
+)
+# The same without the facts: what `incident list` reads.
+_BULK_SUMMARIES = (
+    "SELECT name, size, mtime_ns, ctime_ns, ino, ok, summary, problems, extra, NULL, crc,"
+    " NULL FROM files"
 )
 
 
@@ -114,8 +145,11 @@ class Row:
 class Index:
     """The cache of one workspace, brought up to date with the files on disk."""
 
-    def __init__(self, ws: Workspace, db: sqlite3.Connection | None, derive: Derive) -> None:
+    def __init__(
+        self, ws: Workspace, db: sqlite3.Connection | None, derive: Derive, *, facts: bool = True
+    ) -> None:
         self.ws = ws
+        self.with_facts = facts  # whether the bulk read holds the facts (else only summaries)
         self.db = db
         self.derive = derive
         self.names: list[tuple[str, Key]] = []  # every incident file, by folder name, sorted
@@ -143,9 +177,14 @@ class Index:
             return self.fresh[name]
         found = self.cached.get(name)
         if found is not None and found[1:5] == key:
-            ok, summary, problems, extra, facts, stored = found[5:]
-            whole = (ok == 1 and summary and facts) or (ok == 0 and problems)
-            if whole and stored == crc(summary, problems, extra, facts):
+            ok, summary, problems, extra, facts, stored, stored_facts = found[5:]
+            if ok == 1:
+                whole = bool(summary) and (
+                    not self.with_facts or (bool(facts) and stored_facts == crc(facts))
+                )
+            else:
+                whole = ok == 0 and bool(problems)
+            if whole and stored == crc(summary, problems, extra):
                 return Row(ok == 1, summary, None, problems, extra, facts)
         return self._analyse(name, key)
 
@@ -203,7 +242,8 @@ def _open(ws: Workspace) -> sqlite3.Connection | None:
             db = _connect(path)
             stored = dict(db.execute("SELECT key, value FROM meta").fetchall())
             wanted = _meta(ws)
-            if stored != wanted:
+            columns = [found[1] for found in db.execute("PRAGMA table_info(files)")]
+            if stored != wanted or columns != _COLUMNS:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("DROP TABLE IF EXISTS files")  # an older format has other columns
                 db.execute(_FILES)
@@ -223,20 +263,21 @@ def _remove(path: Path) -> None:
             os.unlink(f"{path}{suffix}")
 
 
-def refresh(ws: Workspace, derive: Derive) -> Index:
+def refresh(ws: Workspace, derive: Derive, *, facts: bool = True) -> Index:
     """Bring the cache up to date with the workspace's incident files (parsing changed ones).
 
     `derive` computes what is kept of each valid incident besides its data. Every
-    cached row but its data is read in one query and kept in the index.
+    cached row but its data (and, unless `facts`, its facts) is read in one query and
+    kept in the index.
     """
     db = _open(ws) if enabled() else None
-    index = Index(ws, db, derive)
+    index = Index(ws, db, derive, facts=facts)
     index.names = scan_names(ws)
     if db is None:
         return index  # no cache: every row is analysed when asked for
     cached = index.cached
     try:
-        for found in db.execute(_BULK):
+        for found in db.execute(_BULK if facts else _BULK_SUMMARIES):
             cached[found[0]] = found
     except Exception:
         index.close()
@@ -279,7 +320,7 @@ def _key(found: tuple[Any, ...] | None) -> Key | None:
     return None if found is None else (found[1], found[2], found[3], found[4])
 
 
-_INSERT = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 # --- what callers use -----------------------------------------------------------
@@ -311,12 +352,46 @@ def summaries_named(
     No Pydantic and no YAML for unchanged files; one bulk read; no path made for a
     valid file.
     """
-    loads = json.loads
-    for index, name, _, row in _rows(ws, derive):
-        if row.ok and row.summary:
-            yield name, loads(row.summary)
-        else:
-            yield name, InvalidFile(_problems(ws, index.path(name), row.problems or "[]"))
+    index = refresh(ws, derive, facts=False)
+    cached, fresh = index.cached, index.fresh
+    try:
+        # The summaries of rows that check out (`Index.row`'s checks, inline), decoded
+        # in one go; None for the others, analysed one by one below.
+        texts: list[str | None] = []
+        for name, key in index.names:
+            found = cached.get(name)
+            good = (
+                found is not None
+                and found[1:5] == key
+                and found[5] == 1
+                and found[6]
+                and name not in fresh
+                and found[10] == crc(found[6], found[7], found[8])
+            )
+            texts.append(found[6] if good and found is not None else None)
+        decoded = iter(_decode_all([t for t in texts if t is not None]))
+        for (name, key), text in zip(index.names, texts, strict=True):
+            if text is not None:
+                yield name, next(decoded)
+                continue
+            row = index.row(name, key)
+            if row.ok and row.summary:
+                yield name, json.loads(row.summary)
+            else:
+                yield name, InvalidFile(_problems(ws, index.path(name), row.problems or "[]"))
+    finally:
+        index.close()
+
+
+def _decode_all(texts: list[str]) -> list[Any]:
+    """`[json.loads(t) for t in texts]`, as one JSON array when they make one."""
+    try:
+        values = json.loads(f"[{','.join(texts)}]")
+    except ValueError:
+        values = None
+    if not isinstance(values, list) or len(values) != len(texts):
+        return [json.loads(t) for t in texts]
+    return values
 
 
 def summaries(ws: Workspace, derive: Derive) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from meptool import __version__
 
-FORMAT = 3  # 2: the portfolio's facts per file; 3: a checksum for the data on its own
+FORMAT = 4  # 2: the portfolio's facts per file; 3: a checksum for the data on its own;
+# 4: one for the facts on their own
 RACY_NS = 2_000_000_000
 # Modules whose code decides what a file parses to (incident files, and the facts kept
 # of meptool.yaml): editing one invalidates the cache.

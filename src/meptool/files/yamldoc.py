@@ -147,13 +147,20 @@ _YAML_KIND = {bool: "a boolean", int: "a number", float: "a number"}
 # quicker than PyYAML's constructors and equal to them (tests compare both);
 # anything else, or anything these refuse, goes the PyYAML way.
 _ISO = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[-+][0-9]{2}:[0-9]{2})?)?"
-)
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?: ?(?:Z|[-+][0-9]{2}:[0-9]{2}))?)?"
+)  # what meptool writes, and the hand-written "2026-11-20 18:40:00 +01:00", ".123456"
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")
 _POINT = re.compile(r"[0-9]{1,15}\.[0-9]{1,15}")
 
 
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
+# Plain scalars `plain_scalar` may read as something other than text: these words, or
+# a first character among these (any other plain scalar is its own text).
+NOT_TEXT_WORDS = frozenset(_NULL | _BOOL.keys())
+NOT_TEXT_STARTS = "0123456789+-."
 
 
 def plain_scalar(value: str) -> Any:
@@ -167,7 +174,7 @@ def plain_scalar(value: str) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
-    if value[0] in "0123456789+-.":
+    if value[0] in NOT_TEXT_STARTS:
         if _DECIMAL.fullmatch(value):
             return int(value)
         if _POINT.fullmatch(value):
@@ -192,6 +199,10 @@ def _iso_time(value: str) -> dt.date:
     """A time or date in `_ISO`'s form, as PyYAML's timestamp constructor builds it."""
     if len(value) == 10:
         return dt.date.fromisoformat(value)
+    if value[-7:-6] == " " and value[-6] in "+-":  # a space before the offset
+        value = value[:-7] + value[-6:]
+    elif value.endswith(" Z"):
+        value = value[:-2] + "Z"
     return dt.datetime.fromisoformat(value)
 
 

@@ -84,6 +84,12 @@ def summaries_named(ws: Workspace) -> Iterator[tuple[str, dict[str, Any] | Inval
         yield name, item if isinstance(item, InvalidFile) else revive(item, tz)
 
 
+def stored_summaries_named(ws: Workspace) -> Iterator[tuple[str, dict[str, Any] | InvalidFile]]:
+    """The same as `summaries_named`, times left as the ISO text the cache keeps (see
+    `meptool.incident.summary.list_times`)."""
+    return cache.summaries_named(ws, derive)
+
+
 def facts(ws: Workspace) -> Iterator[tuple[Path, dict[str, Any] | InvalidFile]]:
     """Every incident's portfolio facts (`meptool.incident.facts`), or its problems."""
     return cache.facts(ws, derive)

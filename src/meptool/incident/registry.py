@@ -96,7 +96,7 @@ def update_due(ws: Workspace, incident: Incident) -> dt.datetime | None:
     return next_update_due(summarize(incident), ws.cadence(incident.severity))
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One line of `incident list`."""
 
@@ -142,6 +142,18 @@ def summary_row(
     from meptool.incident.summary import next_update_due
 
     due = next_update_due(summary, ws.cadence(summary["severity"]))
+    if shown is None:
+        shown = ws.display(path) if path else ""
+    return _row(summary, summary["detected_at"], due, now, shown)
+
+
+def _row(
+    summary: dict[str, Any],
+    detected: dt.datetime | None,
+    due: dt.datetime | None,
+    now: dt.datetime,
+    shown: str,
+) -> Row:
     return Row(
         id=summary["id"],
         title=summary["title"],
@@ -149,10 +161,10 @@ def summary_row(
         status=summary["status"],
         project=summary["project"],
         client=summary["client"],
-        detected_at=summary["detected_at"],
+        detected_at=detected,
         next_update_due=due,
         overdue=bool(due and due < now),
-        path=shown if shown is not None else ws.display(path) if path else "",
+        path=shown,
         open_expectations=int(summary.get("open_expectations") or 0),
     )
 
@@ -166,23 +178,31 @@ def list_rows(
     """Rows for `incident list`, filtered; and the files that did not validate.
 
     Served from cached summaries (`meptool.incident.reading`): no Pydantic when no
-    file changed.
+    file changed; of each summary's times, only those the line shows or needs are read.
     """
-    from meptool.incident.reading import summaries_named
+    from meptool.incident.reading import stored_summaries_named
+    from meptool.incident.summary import list_times
 
     now = ws.now()
+    tz = ws.tz
     rows: list[Row] = []
     broken: list[InvalidFile] = []
     shown = _shown(ws)
-    for name, item in summaries_named(ws):
+    cadences: dict[str, dt.timedelta] = {}
+    for name, item in stored_summaries_named(ws):
         if isinstance(item, InvalidFile):
             broken.append(item)
             continue
+        severity = item["severity"]
         if statuses and item["status"] not in statuses:
             continue
-        if severities and item["severity"] not in severities:
+        if severities and severity not in severities:
             continue
-        rows.append(summary_row(ws, None, item, now, shown=shown(name)))
+        cadence = cadences.get(severity)
+        if cadence is None:
+            cadence = cadences[severity] = ws.cadence(severity)
+        detected, due = list_times(item, tz, cadence)
+        rows.append(_row(item, detected, due, now, shown(name)))
     return rows, broken
 
 

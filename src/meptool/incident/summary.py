@@ -43,6 +43,29 @@ def revive(data: dict[str, Any], tz: dt.tzinfo) -> dict[str, Any]:
     return data
 
 
+def moment(value: str | None, tz: dt.tzinfo) -> dt.datetime | None:
+    """One time of a summary as stored (ISO text, naive in the workspace zone), as
+    `revive` gives it."""
+    if not value:
+        return None
+    found = dt.datetime.fromisoformat(value)
+    return found.replace(tzinfo=tz) if found.tzinfo is None else found
+
+
+def list_times(
+    stored: dict[str, Any], tz: dt.tzinfo, cadence: dt.timedelta
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """(detected_at, next update due) of a summary as stored, times still ISO text:
+    `revive` then `next_update_due`, reading only the times these need."""
+    detected = moment(stored["detected_at"], tz)
+    if stored["status"] in ("resolved", "closed"):
+        return detected, None
+    if stored["next_update_due"]:
+        return detected, moment(stored["next_update_due"], tz)
+    start = moment(stored["last_sent_at"], tz) or detected or moment(stored["opened_at"], tz)
+    return detected, None if start is None else start + cadence
+
+
 def next_update_due(summary: dict[str, Any], cadence: dt.timedelta) -> dt.datetime | None:
     """When the client is owed the next update, or None once resolved.
 
