@@ -59,12 +59,16 @@ class Tree:
         self._made: set[Path] = set()
         self._started = False
 
-    def _folder(self, target: Path) -> None:
+    def start(self) -> None:
+        """Make the temporary folder (empty) if not yet made."""
         if not self._started:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp.mkdir()
             self._started = True
+
+    def _folder(self, target: Path) -> None:
+        self.start()
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
@@ -126,6 +130,26 @@ def foreign(out: Path, old_manifest: dict[str, str] | None) -> list[str]:
         return []
     known = old_manifest or {}
     return [rel for rel in walk(out) if rel != MANIFEST and rel not in known]
+
+
+def check_output(
+    ws: Workspace, out: Path, old_manifest: dict[str, str] | None, *, force: bool
+) -> None:
+    """Refuse a folder holding someone else's files (unless `force`), or a file."""
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            f"{ws.display(out)} is a file, not a folder", hint="choose another --output"
+        )
+    found = foreign(out, old_manifest)
+    if found and (not force or (out / ".git").exists() or (out / "meptool.yaml").exists()):
+        listed = ", ".join(found[:5])
+        if len(found) > 5:
+            listed += f" and {len(found) - 5} more"
+        raise InputError(
+            f"{ws.display(out)} holds files meptool did not write ({listed}); nothing was written",
+            hint="choose an empty or new --output, or pass --force to replace that folder "
+            "(its other files are removed; never a git repository or a workspace)",
+        )
 
 
 def swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
