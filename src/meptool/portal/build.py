@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from meptool.portal.output import (
     read_manifest,
     swap,
 )
-from meptool.portal.pages import RETRO, Done, Job, Setup, digest
+from meptool.portal.pages import RETRO, Done, Job, Setup, Workers, digest
 from meptool.portal.reader import Reader, problems
 from meptool.portal.record import Record, code_fingerprint, record_file
 from meptool.portal.settings import FORMAT, config_facts, stat_key
@@ -207,10 +208,22 @@ class _Run:
             if (job := self._job(incident_id, name, langs_of[name])) is not None
         ]
         views: dict[str, dict[str, Any]] = {}
-        for done in pages.render_all(setup, jobs):
-            self._done(done, views)
-        for name in chosen:
-            self._client_pages(name, langs_of[name], envs, shared, views)
+        files: list[tuple[str, dict[str, str], Any]] = []  # rel, its client's files, its bytes
+        left = Counter(self.current[job.id]["client"] for job in jobs)
+        with pages.Workers(setup, many=len(jobs) >= pages.PARALLEL_MIN) as workers:
+
+            def ready() -> None:  # a client's home and feeds, once its incidents are done
+                for name in [n for n in chosen if n not in self.new_clients and not left[n]]:
+                    files.extend(self._client_pages(name, langs_of[name], views, workers))
+
+            ready()
+            for future in workers.incidents(jobs):
+                for done in future.result():
+                    self._done(done, views)
+                    left[self.current[done.id]["client"]] -= 1
+                ready()
+            for rel, mine, data in files:
+                self.tree.put(rel, data.result(), mine)
 
     def _job(self, incident_id: str, name: str, langs: list[str]) -> Job | None:
         """The incident to render, or None when its pages are carried over as they are."""
@@ -248,15 +261,11 @@ class _Run:
         views[done.id] = done.views
 
     def _client_pages(
-        self,
-        name: str,
-        langs: list[str],
-        envs: dict[str, Any],
-        shared: dict[str, Any],
-        views: dict[str, dict[str, Any]],
-    ) -> None:
-        """The client's homes and feeds, each rendered again only when what it shows changed."""
-        from meptool.portal import feeds, site, visible
+        self, name: str, langs: list[str], views: dict[str, dict[str, Any]], workers: Workers
+    ) -> list[tuple[str, dict[str, str], Any]]:
+        """The client's homes and feeds to render again (what they show changed); the others
+        are carried over."""
+        from meptool.portal import site
 
         slug = self.slugs[name]
         ids = [i for i in self.by_client[name] if i in self.new_heads]
@@ -264,33 +273,30 @@ class _Run:
         old = before if isinstance(before, dict) else {}
         digests: dict[str, str] = {}
         mine: dict[str, str] = {}
+        todo: list[tuple[str, dict[str, str], Any]] = []
         loaded: dict[str, Any] = {}
 
-        def view(incident_id: str) -> dict[str, Any]:
+        def view(incident_id: str, code: str) -> dict[str, Any]:
             if incident_id in views:
-                return views[incident_id]
+                return views[incident_id][code]  # type: ignore[no-any-return]
             if not loaded:
                 loaded.update(self.record.views(name))
-            found: dict[str, Any] = loaded[incident_id]
-            return found
+            return loaded[incident_id][code]  # type: ignore[no-any-return]
 
-        def cards(code: str) -> list[dict[str, Any]]:
-            return [view(i)[code]["card"] for i in ids]
-
-        def put(rel: str, inputs: Any, render: Any) -> None:
+        def put(rel: str, inputs: Any, kind: str, code: str, args: Any) -> None:
             key = digest([langs, inputs, self.base_url])
             digests[rel] = key
             sha = old.get("files", {}).get(rel)
             if old.get("digests", {}).get(rel) == key and sha and self._kept(rel, sha):
                 self.tree.carry(rel, sha)
                 mine[rel] = sha
-                return
-            data = render()
-            self.tree.put(rel, data if isinstance(data, bytes) else data.encode("utf-8"), mine)
+            else:
+                todo.append((rel, mine, workers.client_file(kind, code, args())))
 
         for code in langs:
             base = f"{self.base_url}/{slug}/{code}/" if self.base_url else ""
             shown = [(i, self.new_heads[i]["digests"][code]) for i in ids]
+            cards = lambda code=code: [view(i, code)["card"] for i in ids]  # noqa: E731
             for rel, depth, prefix in (
                 (f"{slug}/{code}/index.html", 1, ""),
                 (f"{slug}/index.html", 0, f"{code}/"),
@@ -300,42 +306,42 @@ class _Run:
                 put(
                     rel,
                     ["home", [(i, d[0]) for i, d in shown]],
-                    lambda code=code, depth=depth, prefix=prefix: site.home_page(
-                        envs[code],
-                        lang=code,
-                        client=name,
-                        cards=cards(code),
-                        langs=site.switch(langs, code, "index.html", depth=depth),
-                        shared=shared[code],
-                        prefix=prefix,
-                    ),
+                    "home",
+                    code,
+                    lambda code=code, depth=depth, prefix=prefix, cards=cards: {
+                        "client": name,
+                        "cards": cards(),
+                        "langs": site.switch(langs, code, "index.html", depth=depth),
+                        "prefix": prefix,
+                    },
                 )
             put(
                 f"{slug}/{code}/feed.atom",
                 ["feed", [(i, d[1]) for i, d in shown]],
-                lambda code=code, base=base: feeds.atom(
-                    envs[code],
-                    lang=code,
-                    client=name,
-                    slug=slug,
-                    author=self.author or name,
-                    base=base,
-                    found=[e for i in ids for e in view(i)[code]["events"]],
-                    text_of=lambda source: visible.update_text(self.ws, source),
-                ),
+                "atom",
+                code,
+                lambda code=code, base=base: {
+                    "client": name,
+                    "slug": slug,
+                    "author": self.author or name,
+                    "base": base,
+                    "found": [e for i in ids for e in view(i, code)["events"]],
+                },
             )
             put(
                 f"{slug}/{code}/updates.ics",
                 ["due", [(i, d[0]) for i, d in shown if self.new_heads[i].get("due")]],
-                lambda code=code, base=base: feeds.calendar(
-                    lang=code,
-                    client=name,
-                    slug=slug,
-                    base=base,
-                    cards=[c for c in cards(code) if c["open"] and c["due"]],
-                ),
+                "ics",
+                code,
+                lambda base=base, cards=cards: {
+                    "client": name,
+                    "slug": slug,
+                    "base": base,
+                    "cards": [c for c in cards() if c["open"] and c["due"]],
+                },
             )
         self.new_clients[name] = {"digests": digests, "files": mine}
+        return todo
 
     def _kept(self, rel: str, sha: str) -> bool:
         """Whether the old site still holds this file as meptool wrote it (by the manifest)."""

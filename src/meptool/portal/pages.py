@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,6 +136,25 @@ def render(setup: Setup, job: Job, made: set[str]) -> Done:
     return done
 
 
+# --- the client's home and feeds -------------------------------------------------------------
+
+
+def client_file(setup: Setup, kind: str, code: str, args: dict[str, Any]) -> bytes:
+    """One of a client's homes ("home"), Atom ("atom") or iCalendar ("ics") feeds."""
+    from meptool.portal import feeds, site, visible
+
+    if kind == "ics":
+        return feeds.calendar(lang=code, **args)
+    env = setup.envs[code]
+    if kind == "home":
+        text = site.home_page(env, lang=code, shared=setup.shared[code], **args)
+    else:
+        text = feeds.atom(
+            env, lang=code, text_of=lambda source: visible.update_text(setup.ws, source), **args
+        )
+    return text.encode("utf-8")
+
+
 # --- across processes ------------------------------------------------------------------------
 
 _SETUP: Setup | None = None  # the build's setup, inherited by forked workers
@@ -149,6 +167,11 @@ def _render_chunk(jobs: list[Job]) -> list[Done]:
     return [render(_SETUP, job, made) for job in jobs]
 
 
+def _client_file(kind: str, code: str, args: dict[str, Any]) -> bytes:
+    assert _SETUP is not None, "workers are forked from a build"
+    return client_file(_SETUP, kind, code, args)
+
+
 def _workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -156,32 +179,56 @@ def _workers() -> int:
         return os.cpu_count() or 1
 
 
-def render_all(setup: Setup, jobs: list[Job]) -> Iterator[Done]:
-    """Every job rendered, in order: across forked processes when there are many."""
-    import multiprocessing
+class _Now:
+    """A result computed in this process, read like a future's."""
 
-    workers = min(_workers(), 8)
-    if (
-        len(jobs) < PARALLEL_MIN
-        or workers < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        made: set[str] = set()
-        for job in jobs:
-            yield render(setup, job, made)
-        return
-    from concurrent.futures import ProcessPoolExecutor
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
-    global _SETUP  # noqa: PLW0603 - handed to the forked workers, taken back below
-    _SETUP = setup
-    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    try:
-        futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
-        futures.reverse()
-        while futures:  # each chunk let go of once handed on (peak memory)
-            yield from futures.pop().result()
-    finally:
-        # On an error, no worker may still write into the folder the caller removes.
-        pool.shutdown(wait=True, cancel_futures=True)
-        _SETUP = None
+    def result(self) -> Any:
+        return self.value
+
+
+class Workers:
+    """Where the build renders: forked worker processes when `many`, else this process.
+
+    Results are read in the order things were handed in; on leaving (an error
+    included), no worker is left writing into the folder the caller may remove.
+    """
+
+    def __init__(self, setup: Setup, *, many: bool) -> None:
+        import multiprocessing
+
+        self.setup = setup
+        self.pool: Any = None
+        count = min(_workers(), 8)
+        if many and count >= 2 and "fork" in multiprocessing.get_all_start_methods():
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _SETUP  # noqa: PLW0603 - inherited by the forked workers, taken back on exit
+            _SETUP = setup
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _SETUP  # noqa: PLW0603
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            _SETUP = None
+
+    def incidents(self, jobs: list[Job]) -> list[Any]:
+        """Futures of the jobs' `Done`, a list per chunk, in order."""
+        if self.pool is None:
+            made: set[str] = set()
+            return [_Now([render(self.setup, job, made)]) for job in jobs]
+        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+        return [self.pool.submit(_render_chunk, chunk) for chunk in chunks]
+
+    def client_file(self, kind: str, code: str, args: dict[str, Any]) -> Any:
+        """A future of one client file's bytes (see `client_file`)."""
+        if self.pool is None:
+            return _Now(client_file(self.setup, kind, code, args))
+        return self.pool.submit(_client_file, kind, code, args)
