@@ -122,7 +122,7 @@ class _Run:
         self.record = Record(record_file(ws, out), {**self.meta, "manifest": old})
         self.heads = self.record.heads
         self.current: dict[str, dict[str, Any]] = {}  # id -> key, client, own languages
-        self.changed: dict[str, tuple[Path, Any]] = {}
+        self.changed: dict[str, tuple[Path, Any, str | None]] = {}  # id -> path, key, data
         self.new_heads: dict[str, dict[str, Any]] = {}
         self.rendered: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # id -> head, views
         self.new_clients: dict[str, Any] = {}
@@ -172,7 +172,7 @@ class _Run:
         )
         incident_id = path.parent.name
         self.current[incident_id] = {"key": list(key), "client": name, "own": sorted(own)}
-        self.changed[incident_id] = (path, key)
+        self.changed[incident_id] = (path, key, raw)
 
     def nothing_changed(self) -> bool:
         return (
@@ -239,11 +239,11 @@ class _Run:
             self.new_heads[incident_id] = before
             return None
         head = self.current[incident_id]
-        path, key = self.changed.get(incident_id) or (
-            self.ws.incident_path(incident_id),
-            tuple(head["key"]),
-        )
-        data = self.reader.data(path, key)
+        if incident_id in self.changed:
+            path, key, data = self.changed[incident_id]
+        else:
+            path, key = self.ws.incident_path(incident_id), tuple(head["key"])
+            data = self.reader.data(path, key)
         slug = self.slugs[name]
         return Job(incident_id, str(path), tuple(key), data, head, slug, langs)
 
