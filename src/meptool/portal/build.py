@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from meptool.files.workspace import Workspace
+from meptool.files.workspace import INCIDENT_FILE, Workspace
 from meptool.portal import output as site_output
 from meptool.portal.output import (
     MANIFEST,
@@ -135,13 +135,13 @@ class _Run:
         """Which incidents changed, and for those their client and languages; the clients."""
         from meptool.files import cache
 
-        for path, key in cache.scan(self.ws):
-            incident_id = path.parent.name
+        base = self.ws.incidents_dir
+        for incident_id, key in cache.scan_names(self.ws):
             head = self.heads.get(incident_id)
             if head is not None and head["key"] == list(key) and _deps_unchanged(head["deps"]):
                 self.current[incident_id] = head
             else:
-                self._read(path, key)
+                self._read(base / incident_id / INCIDENT_FILE, key)
         names = sorted({head["client"] for head in self.current.values()})
         chosen = choose_client(names, client) if client else names
         self.result.clients = chosen
@@ -210,7 +210,8 @@ class _Run:
         views: dict[str, dict[str, Any]] = {}
         files: list[tuple[str, dict[str, str], Any]] = []  # rel, its client's files, its bytes
         left = Counter(self.current[job.id]["client"] for job in jobs)
-        with pages.Workers(setup, many=len(jobs) >= pages.PARALLEL_MIN) as workers:
+        heavy = any(len(self.by_client[name]) >= pages.HEAVY_CLIENT for name in left)
+        with pages.Workers(setup, many=heavy or len(jobs) >= pages.PARALLEL_MIN) as workers:
 
             def ready() -> None:  # a client's home and feeds, once its incidents are done
                 for name in [n for n in chosen if n not in self.new_clients and not left[n]]:
@@ -232,10 +233,10 @@ class _Run:
             incident_id not in self.changed
             and before is not None
             and before.get("langs") == langs
-            and all(self._kept(rel, sha) for rel, sha in before.get("files", {}).items())
+            and all(self._kept(rel) for rel in before["files"])
         ):
-            for rel, sha in before["files"].items():
-                self.tree.carry(rel, sha)
+            for rel in before["files"]:
+                self.tree.carry(rel, self.old_manifest[rel])
             self.new_heads[incident_id] = before
             return None
         head = self.current[incident_id]
@@ -254,8 +255,7 @@ class _Run:
             result.invalid.append(done.invalid or done.id)
             result.problems.append(done.problem or "")
             return
-        for rel, sha in done.head["files"].items():
-            self.tree.files[rel] = sha
+        self.tree.files.update(done.files)
         self.new_heads[done.id] = done.head
         self.rendered[done.id] = (done.head, done.views)
         views[done.id] = done.views
@@ -287,7 +287,7 @@ class _Run:
             key = digest([langs, inputs, self.base_url])
             digests[rel] = key
             sha = old.get("files", {}).get(rel)
-            if old.get("digests", {}).get(rel) == key and sha and self._kept(rel, sha):
+            if old.get("digests", {}).get(rel) == key and sha and self._kept(rel) == sha:
                 self.tree.carry(rel, sha)
                 mine[rel] = sha
             else:
@@ -343,9 +343,10 @@ class _Run:
         self.new_clients[name] = {"digests": digests, "files": mine}
         return todo
 
-    def _kept(self, rel: str, sha: str) -> bool:
-        """Whether the old site still holds this file as meptool wrote it (by the manifest)."""
-        return self.old_manifest.get(rel) == sha and os.path.isfile(os.path.join(self.out_str, rel))
+    def _kept(self, rel: str) -> str | None:
+        """The SHA-256 of a file of the old site as meptool wrote it (by the manifest), if there."""
+        sha = self.old_manifest.get(rel)
+        return sha if sha and os.path.isfile(os.path.join(self.out_str, rel)) else None
 
     # the end -----------------------------------------------------------------------------
 

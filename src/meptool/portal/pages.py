@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 RETRO = "retro"  # the folder of the client retrospectives, in each client's folder
 PARALLEL_MIN = 200  # below this many incidents to render, one process is quicker than a pool
 CHUNK = 40
+HEAVY_CLIENT = 500  # a client of this many incidents: its home and feeds are worth a pool
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Done:
 
     id: str
     head: dict[str, Any] | None = None
+    files: dict[str, str] = field(default_factory=dict)  # written: rel -> SHA-256
     views: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     invalid: str | None = None
@@ -131,7 +133,8 @@ def render(setup: Setup, job: Job, made: set[str]) -> Done:
         if v.retro and code == job.langs[0]:
             data = (ws.incident_dir(job.id) / visible.RETRO_FILE).read_bytes()
             write(setup.tmp, f"{job.slug}/{RETRO}/{job.id}.html", data, files, made)
-    head.update(files=files, digests=digests, due=due)
+    head.update(files=sorted(files), digests=digests, due=due)  # their SHA-256: the manifest's
+    done.files = files
     done.head = head
     return done
 

@@ -3,8 +3,8 @@
 One SQLite file per output folder under `.meptool/cache/` (stdlib `sqlite3`,
 plain JSON text, never a pickle). Per incident, a small *head* read on every
 build — the stat keys of its files, its client and languages, the files of
-its pages with their SHA-256, digests of what it gives the client's home and
-feeds — and its *views* (the cards and feed entries themselves), read only
+its pages (their SHA-256 are the manifest's), digests of what it gives the
+client's home and feeds — and its *views* (the cards and feed entries themselves), read only
 for a client whose home or feeds must be rendered again. Per client, the
 digests and files of its home and feeds.
 
