@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +100,6 @@ class _Run:
         config = config_facts(ws)
         self.ws = ws
         self.out = out
-        self.out_str = str(out)
         self.lang = lang
         self.default_lang: str = config["language"]
         self.default_client: str | None = config["client"]
@@ -128,6 +126,7 @@ class _Run:
         self.new_clients: dict[str, Any] = {}
         self.by_client: dict[str, list[str]] = {}
         self.slugs: dict[str, str] = {}
+        self.present: set[str] = set()  # the regular files of the old site (`check_output`)
 
     # pass 1 ------------------------------------------------------------------------------
 
@@ -184,7 +183,7 @@ class _Run:
 
     def check_output(self, *, force: bool) -> None:
         old = self.old_manifest if self.manifest_bytes is not None else None
-        site_output.check_output(self.ws, self.out, old, force=force)
+        self.present = site_output.check_output(self.ws, self.out, old, force=force)
 
     # pass 2 ------------------------------------------------------------------------------
 
@@ -346,7 +345,7 @@ class _Run:
     def _kept(self, rel: str) -> str | None:
         """The SHA-256 of a file of the old site as meptool wrote it (by the manifest), if there."""
         sha = self.old_manifest.get(rel)
-        return sha if sha and os.path.isfile(os.path.join(self.out_str, rel)) else None
+        return sha if sha and rel in self.present else None
 
     # the end -----------------------------------------------------------------------------
 

@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS incidents (
-    id TEXT PRIMARY KEY, client TEXT NOT NULL, head TEXT NOT NULL, views TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS by_client ON incidents (client);
+CREATE TABLE IF NOT EXISTS incidents (id TEXT PRIMARY KEY, head TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS views (id TEXT PRIMARY KEY, client TEXT NOT NULL, views TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS views_by_client ON views (client);
 CREATE TABLE IF NOT EXISTS clients (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -91,6 +91,9 @@ class Record:
         if self.db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(self.path), timeout=5.0, isolation_level=None)
+            # as the cache of parsed files: a crash loses at most the last build's record
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
         return self.db
 
@@ -120,7 +123,7 @@ class Record:
             return {}
         try:
             rows = self._connect().execute(
-                "SELECT id, views FROM incidents WHERE client = ?", (client,)
+                "SELECT id, views FROM views WHERE client = ?", (client,)
             )
             return {incident_id: json.loads(views) for incident_id, views in rows}
         except Exception:
@@ -139,16 +142,23 @@ class Record:
         try:
             db = self._connect()
             db.execute("BEGIN IMMEDIATE")
-            if not self.valid:
-                db.execute("DELETE FROM incidents")
+            if not self.valid:  # another meptool's record may have other columns
+                for table in ("incidents", "views", "clients", "meta"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                db.execute("DROP INDEX IF EXISTS views_by_client")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
             gone = [(i,) for i in self.heads if i not in keep]
             db.executemany("DELETE FROM incidents WHERE id = ?", gone)
+            db.executemany("DELETE FROM views WHERE id = ?", gone)
             db.executemany(
-                "INSERT OR REPLACE INTO incidents VALUES (?, ?, ?, ?)",
-                (
-                    (i, head["client"], _dumps(head), _dumps(views))
-                    for i, (head, views) in rendered.items()
-                ),
+                "INSERT OR REPLACE INTO incidents VALUES (?, ?)",
+                ((i, _dumps(head)) for i, (head, _) in rendered.items()),
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO views VALUES (?, ?, ?)",
+                ((i, head["client"], _dumps(views)) for i, (head, views) in rendered.items()),
             )
             db.execute("DELETE FROM clients")
             db.executemany(
