@@ -126,3 +126,19 @@ def test_an_error_in_a_worker_leaves_the_old_site_whole(ws: Path, run_in, monkey
         build.build(Workspace(ws))
     assert all_files(ws / "portal") == before
     assert [p.name for p in ws.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_record_missing_the_cards_it_carries_means_a_full_build(
+    ws: Path, run_in, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    run = run_in(ws)
+    assert run("portal", "build").exit_code == 0
+    (record,) = (ws / ".meptool" / "cache").glob("portal-*.sqlite3")
+    with sqlite3.connect(record) as db:  # the heads kept, the cards and feed entries lost
+        db.execute("DELETE FROM views")
+    edit(ws, "MEP-2026-002", "severity: minor", "severity: major")
+    result = run("portal", "build")
+    assert result.exit_code == 0, result.stderr
+    assert all_files(ws / "portal") == fresh(run_in, ws, tmp_path, "fresh")

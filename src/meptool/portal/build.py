@@ -30,10 +30,10 @@ from meptool.portal.output import (
     read_manifest,
     swap,
 )
-from meptool.portal.pages import RETRO, Done, Job, Setup, Workers, digest
+from meptool.portal.pages import RETRO, Done, Job, Setup, Workers, digest, languages
 from meptool.portal.reader import Reader, problems
-from meptool.portal.record import Record, code_fingerprint, record_file
-from meptool.portal.settings import FORMAT, config_facts, stat_key
+from meptool.portal.record import Record, code_fingerprint, deps_unchanged, record_file
+from meptool.portal.settings import FORMAT, config_facts
 from meptool.portal.visible import choose_client, slugs
 
 __all__ = ["RETRO", "Built", "build"]
@@ -70,11 +70,26 @@ def build(
 
     out = output_folder(ws, output)
     with locked(ws, "portal"):
-        return _build(ws, out, client=client, lang=lang, force=force)
+        try:
+            return _build(ws, out, client=client, lang=lang, force=force)
+        except _Stale:  # the record lacks what it said it had: build without it
+            return _build(ws, out, client=client, lang=lang, force=force, trust=False)
 
 
-def _build(ws: Workspace, out: Path, *, client: str | None, lang: str | None, force: bool) -> Built:
-    run = _Run(ws, out, client=client, lang=lang)
+class _Stale(Exception):
+    """The record of the last build does not hold the cards of an incident it carries over."""
+
+
+def _build(
+    ws: Workspace,
+    out: Path,
+    *,
+    client: str | None,
+    lang: str | None,
+    force: bool,
+    trust: bool = True,
+) -> Built:
+    run = _Run(ws, out, client=client, lang=lang, trust=trust)
     try:
         chosen = run.scan(client)
         if run.nothing_changed():
@@ -96,7 +111,9 @@ def _build(ws: Workspace, out: Path, *, client: str | None, lang: str | None, fo
 class _Run:
     """One build: the record of the last one, what changed, the new tree."""
 
-    def __init__(self, ws: Workspace, out: Path, *, client: str | None, lang: str | None) -> None:
+    def __init__(
+        self, ws: Workspace, out: Path, *, client: str | None, lang: str | None, trust: bool
+    ) -> None:
         config = config_facts(ws)
         self.ws = ws
         self.out = out
@@ -118,6 +135,8 @@ class _Run:
         }
         old = "" if self.manifest_bytes is None else hashlib.sha256(self.manifest_bytes).hexdigest()
         self.record = Record(record_file(ws, out), {**self.meta, "manifest": old})
+        if not trust:
+            self.record.forget()
         self.heads = self.record.heads
         self.current: dict[str, dict[str, Any]] = {}  # id -> key, client, own languages
         self.changed: dict[str, tuple[Path, Any, str | None]] = {}  # id -> path, key, data
@@ -137,7 +156,7 @@ class _Run:
         base = self.ws.incidents_dir
         for incident_id, key in cache.scan_names(self.ws):
             head = self.heads.get(incident_id)
-            if head is not None and head["key"] == list(key) and _deps_unchanged(head["deps"]):
+            if head is not None and head["key"] == list(key) and deps_unchanged(head["deps"]):
                 self.current[incident_id] = head
             else:
                 self._read(base / incident_id / INCIDENT_FILE, key)
@@ -194,7 +213,7 @@ class _Run:
         langs_of: dict[str, list[str]] = {}
         for name in chosen:
             own = {code for i in self.by_client[name] for code in self.current[i]["own"]}
-            langs_of[name] = [self.lang] if self.lang else _order(own, self.default_lang)
+            langs_of[name] = [self.lang] if self.lang else languages(own, self.default_lang)
         used = sorted({code for langs in langs_of.values() for code in langs})
         envs = {code: site.environment(self.ws, code) for code in used}
         shared = {code: site.chrome(envs[code], self.ws.tz, code) for code in used}
@@ -280,7 +299,10 @@ class _Run:
                 return views[incident_id][code]  # type: ignore[no-any-return]
             if not loaded:
                 loaded.update(self.record.views(name))
-            return loaded[incident_id][code]  # type: ignore[no-any-return]
+            try:
+                return loaded[incident_id][code]  # type: ignore[no-any-return]
+            except (KeyError, TypeError):
+                raise _Stale(incident_id) from None
 
         def put(rel: str, inputs: Any, kind: str, code: str, args: Any) -> None:
             key = digest([langs, inputs, self.base_url])
@@ -373,12 +395,3 @@ class _Run:
             keep=set(self.new_heads),
             clients=self.new_clients,
         )
-
-
-def _deps_unchanged(deps: dict[str, Any]) -> bool:
-    return all(stat_key(p) == key for p, key in deps.items())
-
-
-def _order(langs: set[str], default_lang: str) -> list[str]:
-    """The workspace's language first (it is the client's home at the folder's top)."""
-    return sorted(langs, key=lambda code: (code != default_lang, code))

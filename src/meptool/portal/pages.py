@@ -68,6 +68,11 @@ class Done:
     problem: str | None = None
 
 
+def languages(own: set[str], default_lang: str) -> list[str]:
+    """A client's languages, the workspace's first (it is the client's home at the top)."""
+    return sorted(own, key=lambda code: (code != default_lang, code))
+
+
 def digest(value: Any) -> str:
     """A short digest of plain JSON data: what decides whether a page is rendered again."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

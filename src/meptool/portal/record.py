@@ -66,6 +66,12 @@ def code_fingerprint(ws: Workspace) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+def deps_unchanged(deps: dict[str, Any]) -> bool:
+    """Whether the files an incident's pages show besides its own file (a head's `deps`)
+    still have the stat keys recorded."""
+    return all(stat_key(p) == key for p, key in deps.items())
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -109,6 +115,10 @@ class Record:
             n: loads(value) for n, value in db.execute("SELECT name, value FROM clients")
         }
         self.valid = True
+
+    def forget(self) -> None:
+        """Start over: the record is removed, the next save writes it whole."""
+        self._forget()
 
     def _forget(self) -> None:
         self.heads, self.clients, self.valid = {}, {}, False
