@@ -380,33 +380,37 @@ def portal(sizes: list[int], reps: int, results: list[Result], info: dict[str, s
     for n in sizes:
         ws = dataset(n)
         changed = one_changed(ws)
-        floors: list[float] = []
+        floors: list[Sample] = []
         runs: dict[str, list[Sample]] = {"cold": [], "warm": [], "one incident changed": []}
         for _ in range(reps):
-            floors.append(measure([PY, "-c", FLOOR, str(ws)]).seconds)
+            floors.append(measure([PY, "-c", FLOOR, str(ws)]))
             drop_cache(ws)
             shutil.rmtree(ws / "portal", ignore_errors=True)
             runs["cold"].append(measure(cmd, ws))
-            floors.append(measure([PY, "-c", FLOOR, str(ws)]).seconds)
+            floors.append(measure([PY, "-c", FLOOR, str(ws)]))
             runs["warm"].append(measure(cmd, ws))
             toggle(changed)
-            floors.append(measure([PY, "-c", FLOOR, str(ws)]).seconds)
+            floors.append(measure([PY, "-c", FLOOR, str(ws)]))
             runs["one incident changed"].append(measure(cmd, ws))
         goals = {"cold": "≤ 1.0×", "warm": "≤ 0.15×", "one incident changed": "≤ 0.2×"}
         for label, samples in runs.items():
             codes = {s.code for s in samples}
+            note = "" if codes == {0} else f"exit codes {sorted(codes)}"
+            cpu = ratio([s.cpu for s in samples], [f.cpu for f in floors])
             results.append(
                 Result(
                     f"`portal build`, {label}",
                     f"{n:,}",
-                    f"{ratio([s.seconds for s in samples], floors):.2f}×",
+                    f"{ratio([s.seconds for s in samples], [f.seconds for f in floors]):.2f}×",
                     goals[label] if n >= 10_000 else "—",
                     f"{max(s.maxrss_mb for s in samples):.0f} MB",
-                    "" if codes == {0} else f"exit codes {sorted(codes)}",
+                    f"CPU {cpu:.2f}×" + (f"; {note}" if note else ""),
                 )
             )
+        floor = statistics.median(f.seconds for f in floors)
+        floor_cpu = statistics.median(f.cpu for f in floors)
         info[f"CSafeLoader floor, {n:,} files (median, portal runs)"] = (
-            f"{statistics.median(floors):.2f} s"
+            f"{floor:.2f} s ({floor_cpu:.2f} s CPU)"
         )
 
 

@@ -59,12 +59,16 @@ class Tree:
         self._made: set[Path] = set()
         self._started = False
 
-    def _folder(self, target: Path) -> None:
+    def start(self) -> None:
+        """Make the temporary folder (empty) if not yet made."""
         if not self._started:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp.mkdir()
             self._started = True
+
+    def _folder(self, target: Path) -> None:
+        self.start()
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
@@ -108,8 +112,9 @@ def read_manifest(data: bytes | None) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in files.items()}
 
 
-def walk(root: Path, prefix: str = "") -> Iterator[str]:
-    """Every file under `root`, as a relative POSIX path, in sorted order."""
+def walk(root: Path, prefix: str = "") -> Iterator[tuple[str, bool]]:
+    """Every file under `root`, as a relative POSIX path, in sorted order, and whether it is a
+    regular file (not a symlink or a special file); no `stat` per file."""
     with os.scandir(root) as entries:
         found = sorted(entries, key=lambda e: e.name)
     for entry in found:
@@ -117,15 +122,31 @@ def walk(root: Path, prefix: str = "") -> Iterator[str]:
         if entry.is_dir(follow_symlinks=False):
             yield from walk(Path(entry.path), f"{rel}/")
         else:
-            yield rel
+            yield rel, entry.is_file(follow_symlinks=False)
 
 
-def foreign(out: Path, old_manifest: dict[str, str] | None) -> list[str]:
-    """Files in the output folder that meptool did not write."""
-    if not out.is_dir():
-        return []
+def check_output(
+    ws: Workspace, out: Path, old_manifest: dict[str, str] | None, *, force: bool
+) -> set[str]:
+    """Refuse a folder holding someone else's files (unless `force`), or a file; the regular
+    files the folder holds."""
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            f"{ws.display(out)} is a file, not a folder", hint="choose another --output"
+        )
+    files = list(walk(out)) if out.is_dir() else []
     known = old_manifest or {}
-    return [rel for rel in walk(out) if rel != MANIFEST and rel not in known]
+    found = [rel for rel, _ in files if rel != MANIFEST and rel not in known]
+    if found and (not force or (out / ".git").exists() or (out / "meptool.yaml").exists()):
+        listed = ", ".join(found[:5])
+        if len(found) > 5:
+            listed += f" and {len(found) - 5} more"
+        raise InputError(
+            f"{ws.display(out)} holds files meptool did not write ({listed}); nothing was written",
+            hint="choose an empty or new --output, or pass --force to replace that folder "
+            "(its other files are removed; never a git repository or a workspace)",
+        )
+    return {rel for rel, regular in files if regular}
 
 
 def swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
@@ -134,19 +155,13 @@ def swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
     trash = out.parent / f".{out.name}.{os.getpid()}.old.tmp"
     try:
         tree._folder(tmp / MANIFEST)
-        made = {str(p) for p in tree._made}
-        old_root, new_root = str(out), str(tmp)
+        by_folder: dict[str, list[str]] = {}
         for rel in tree.keep:
-            source = os.path.join(old_root, rel)
-            target = os.path.join(new_root, rel)
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)
+            folder, _, name = rel.rpartition("/")
+            by_folder.setdefault(folder, []).append(name)
+        for folder, names in by_folder.items():
+            inside = f"/{folder}" if folder else ""
+            _link_all(f"{out}{inside}", f"{tmp}{inside}", names)
         with open(tmp / MANIFEST, "wb") as fh:
             fh.write(manifest)
             fh.flush()
@@ -167,3 +182,30 @@ def swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
         tree.abort()
         raise
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def _link_all(source: str, target: str, names: list[str]) -> None:
+    """Hard-link the files `names` of folder `source` into folder `target` (made if need be);
+    copied where a link cannot be made. Relative to the two folders' descriptors when the
+    platform allows it: one path lookup per folder, not per file."""
+    os.makedirs(target, exist_ok=True)
+    if os.link not in os.supports_dir_fd:  # pragma: no cover - not Linux or macOS
+        for name in names:
+            try:
+                os.link(f"{source}/{name}", f"{target}/{name}")
+            except OSError:
+                shutil.copy2(f"{source}/{name}", f"{target}/{name}")
+        return
+    src = os.open(source, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        dst = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for name in names:
+                try:
+                    os.link(name, name, src_dir_fd=src, dst_dir_fd=dst, follow_symlinks=False)
+                except OSError:
+                    shutil.copy2(f"{source}/{name}", f"{target}/{name}")
+        finally:
+            os.close(dst)
+    finally:
+        os.close(src)
