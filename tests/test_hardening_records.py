@@ -156,3 +156,49 @@ def test_output_onto_a_device_is_refused_and_the_device_stays(
     assert result.exit_code == 1, result.output
     assert "is a device" in result.output
     assert Path("/dev/full").is_char_device()
+
+
+def test_the_logged_files_come_from_the_cache_and_match_the_incidents(
+    example: Path, run_in, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`logged_files` reads the facts the cache keeps (no model validated for it) and
+    lists exactly what the incidents' `communications` log — also for a row whose facts
+    were kept by a version that did not list them."""
+    import sqlite3
+
+    from meptool.files import cache, store
+    from meptool.files.workspace import Workspace
+    from meptool.incident import reading
+
+    run = run_in(example)
+    assert run("update", "draft", ID, "--format", "eml,md").exit_code == 0
+    assert run("update", "draft", ID, "--audience", "domain-experts").exit_code == 0
+    ws = Workspace(example)
+    expected = sorted(
+        ws.root / name
+        for _, inc in reading.iter_incidents(ws)
+        if not isinstance(inc, Exception)
+        for comm in inc.communications
+        for name in comm.files
+    )
+    assert len(expected) >= 3
+    validated: list[int] = []
+    monkeypatch.setattr(cache, "incidents", lambda *a: validated.append(1) or iter(()))
+    assert sorted(reading.logged_files(ws)) == expected
+    assert not validated
+    # Facts kept without the list (as an older meptool kept them), checksums right.
+    from meptool.files.freshness import crc
+
+    db = sqlite3.connect(cache.cache_file(ws))
+    for name, facts in db.execute("SELECT name, facts FROM files").fetchall():
+        old = facts.replace('"logged"', '"other"')
+        db.execute(
+            "UPDATE files SET facts = ?, crc_facts = ? WHERE name = ?", (old, crc(old), name)
+        )
+    db.commit()
+    db.close()
+    loaded: list[int] = []
+    real_load = store.load
+    monkeypatch.setattr(store, "load", lambda *a: loaded.append(1) or real_load(*a))
+    assert sorted(reading.logged_files(Workspace(example))) == expected
+    assert loaded  # those incidents were read from their files

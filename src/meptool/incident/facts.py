@@ -70,4 +70,6 @@ def facts(inc: Incident) -> Facts:
         "waiting": waiting,
         "feedback": [[fb.at.isoformat(), fb.csat] for fb in inc.feedback],
         "expectations": [e.status.value for e in inc.expectations],
+        # The files logged in `communications` (what an --output may never overwrite).
+        "logged": [name for comm in inc.communications for name in comm.files],
     }
