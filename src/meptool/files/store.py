@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import errno
 import functools
 import hashlib
 import os
@@ -168,7 +169,6 @@ def _renameat2() -> Any:
 def _exchange(a: str | Path, b: str | Path) -> bool:
     """Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`); False when unsupported."""
     import ctypes
-    import errno
 
     renameat2 = _renameat2()
     if renameat2 is None:
@@ -229,14 +229,7 @@ def _give_back(tmp: str, target: Path, mine: tuple[int, int, int, int]) -> Path:
     the message names it. A save that lands on our file before it is swapped back
     is newer still: it stays in place, as a plain save by rename would have left it.
     """
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        kept = target.with_name(f"{target.name}.kept-{stamp}-{n}")
-        try:
-            os.link(tmp, kept)
-            break
-        except FileExistsError:
-            continue
+    kept = _link_beside(tmp, target)
     expected_there = mine
     for _ in range(100):
         putting = _identity(tmp)
@@ -245,11 +238,23 @@ def _give_back(tmp: str, target: Path, mine: tuple[int, int, int, int]) -> Path:
             break  # nothing landed meanwhile: what came out is ours, or superseded
         expected_there = putting  # a newer save landed on it: that one goes in place next
     os.unlink(tmp)
-    # The link shares the save's inode; an editor writing in place would change both.
-    copy = kept.with_name(f".{kept.name}.tmp")
-    copy.write_bytes(read_bytes(kept))
-    os.replace(copy, kept)
+    # The link shares the save's inode (an editor writing in place would change both):
+    # it becomes a copy of its own.
+    atomic_write(kept, read_bytes(kept))
     return kept
+
+
+def _link_beside(tmp: str, target: Path) -> Path:
+    """A second name for `tmp` beside `target`: `<name>.kept-<time>-<n>`, a free one."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        kept = target.with_name(f"{target.name}.kept-{stamp}-{n}")
+        try:
+            os.link(tmp, kept)
+            return kept
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a kept copy", str(target))
 
 
 def plain(value: Any) -> Any:
