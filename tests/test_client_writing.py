@@ -518,3 +518,16 @@ def test_an_expectation_is_written_in_both_languages(example: Path, run_in) -> N
     retro = run("retro", "report", ID, "--audience", "client", "--output", "-")
     assert retro.exit_code == 0, retro.output
     assert wish in _flat(retro.stdout) and "A written update" not in retro.stdout
+
+
+def test_a_workspace_greeting_is_in_the_workspace_language(example: Path, run_in) -> None:
+    """`meptool.yaml` (French) greets Claire Martin « Chère Madame Martin, »: an English
+    incident that borrows its contacts greets her by her full name instead, a French one
+    in her own words."""
+    run = run_in(example)
+    english = run("update", "draft", "MEP-2026-002", "--format", "txt", "--output", "-")
+    assert english.exit_code == 0, english.output
+    assert english.stdout.startswith("Dear Claire Martin,\n")
+    assert "Chère" not in english.stdout
+    french = run("update", "draft", ID, "--format", "txt", "--output", "-")
+    assert french.stdout.startswith("Chère Madame Martin,\n")

@@ -40,7 +40,8 @@ def with_defaults(incident: Incident, config: Config) -> Incident:
         if client.name is None and ours.name:
             fill["name"] = ours.name
         if not client.contacts and ours.contacts:
-            fill["contacts"] = list(ours.contacts)
+            # Their greetings are in the workspace's language, not necessarily the incident's.
+            fill["contacts"] = [c.written_in(config.language.value) for c in ours.contacts]
         if fill:
             changes["client"] = client.model_copy(update=fill)
     return incident.model_copy(update=changes) if changes else incident

@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -373,6 +374,19 @@ class Contact(Model):
     """How a letter to them opens, e.g. 'Madame la Directrice générale,'."""
     language: Language | None = None
     """The language they read (default: the incident's)."""
+    _written_in: str | None = PrivateAttr(default=None)
+    """The language of the file the contact is written in, when it is not the incident's
+    (a workspace contact, `meptool.yaml`): the language of its `greeting`."""
+
+    def greeting_language(self, home: str) -> str:
+        """The language `greeting` is written in: the one they read, else their file's."""
+        return self.language.value if self.language else self._written_in or home
+
+    def written_in(self, lang: str) -> Contact:
+        """A copy that knows it was written in `lang` (a workspace contact lent to an incident)."""
+        copy = self.model_copy()
+        copy._written_in = lang
+        return copy
 
 
 class Client(Model):

@@ -117,12 +117,13 @@ def greetings(contacts: list[Contact], lang: str, home: str | None = None) -> li
     """How the letter opens: each chosen form of address on its own line, then the others
     greeted together by their full names (never a first name alone).
 
-    A contact's `greeting` is in the language they read: a letter in another
+    A contact's `greeting` is in the language they read, else in the language of the
+    file it is written in (`meptool.yaml` for a workspace contact): a letter in another
     language greets them by their full name.
     """
 
     def own_words(c: Contact) -> bool:
-        return bool(c.greeting) and (c.language.value if c.language else home or lang) == lang
+        return bool(c.greeting) and c.greeting_language(home or lang) == lang
 
     own = [_comma(c.greeting or "") for c in contacts if own_words(c)]
     rest = [c.name for c in contacts if not own_words(c)]
