@@ -64,3 +64,30 @@ def test_babel_dates_in_workspace_timezone(example: Path) -> None:
     assert fr == "vendredi 20 novembre 2026 à 18 h 40|vendredi 20 novembre|3,5 jours|1 jour"
     en = tpl.render(at=at, lang="en", timezone="Europe/Paris")
     assert en == "Friday 20 November 2026 at 6:40 pm|Friday 20 November|3.5 days|1 day"
+
+
+@pytest.mark.parametrize(
+    ("lang", "later"),
+    [
+        ("fr", "dans le bilan de l’incident que je vous adresserai"),
+        ("en", "in the incident report I will send you"),
+    ],
+)
+@pytest.mark.parametrize("kind", compose.KINDS)
+def test_a_schedule_still_assessed_is_promised_where_it_will_come(
+    example: Path, lang: str, later: str, kind: str
+) -> None:
+    """A resolution promises no "next update": the assessment comes in the incident report."""
+    ws = Workspace(example)
+    incident_id = ID if lang == "fr" else add_english(example)
+    incident, _ = store.read(ws, incident_id)
+    incident = incident.model_copy(update={"schedule_impact": None})
+    plan = compose.plan_update(ws, incident, Audience.DECISION_MAKERS, lang)
+    plan.kind = kind
+    plan.next_update = compose.next_update(ws, incident, kind)
+    context = compose.build_context(ws, incident, plan, seq=1, now=ws.now())
+    context["reply"] = kind != "first"
+    text = " ".join(render.render_update(render.environment(ws), context).txt.split())
+    next_one = "dans mon prochain point" if lang == "fr" else "in my next update"
+    assert (later in text) is (kind == "resolution")
+    assert (next_one in text) is (kind != "resolution")
