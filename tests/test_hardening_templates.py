@@ -302,3 +302,29 @@ def test_html_and_links_in_incident_text_stay_text_in_markdown(example: Path, ru
     assert retro.exit_code == 0, retro.output
     retro_html = MarkdownIt("commonmark").render(retro.stdout)
     assert "<img" not in retro_html and 'href="https://evil.example"' not in retro_html
+
+
+def test_renderings_bounded_together_keep_the_limit_of_one(monkeypatch) -> None:
+    """`templating.many` sets the alarm's handler and the memory limit once; each rendering
+    still has its own time limit, and the alarm is put back afterwards."""
+    import signal
+
+    from jinja2 import DictLoader
+
+    from meptool.errors import InputError
+    from meptool.writing import templating
+
+    monkeypatch.setenv("MEPTOOL_RENDER_TIMEOUT", "1")
+    env = templating.environment()
+    env.loader = DictLoader(  # type: ignore[assignment]
+        {"ok.txt.j2": "{{ n }}", "bomb.txt.j2": PAYLOADS["loop-bomb"]}
+    )
+    before = signal.getsignal(signal.SIGALRM)
+    with templating.many():
+        for n in range(50):  # together far longer than one limit would allow, were it shared
+            assert templating.render(env, "ok.txt.j2", {"n": n}) == str(n)
+        with pytest.raises(InputError, match=r"bomb\.txt\.j2: rendering took longer than 1 s"):
+            templating.render(env, "bomb.txt.j2", {})
+        assert templating.render(env, "ok.txt.j2", {"n": 7}) == "7"  # the next one renders
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

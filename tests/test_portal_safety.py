@@ -204,3 +204,19 @@ def test_the_commented_portal_block_of_init_is_valid(tmp_path: Path) -> None:
     portal = Workspace(root).config.portal
     assert portal is not None and portal.output == "portal"
     assert portal.base_url == "https://acme.gitlab.io/portal"
+
+
+def test_a_runaway_custom_page_template_is_stopped(example: Path, run_in, monkeypatch) -> None:
+    """The pages are bounded together (`templating.many`), each still within the time limit."""
+    from test_update_safety import custom
+
+    assert run_in(example)("portal", "build").exit_code == 0
+    site = example / "portal"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    monkeypatch.setenv("MEPTOOL_RENDER_TIMEOUT", "1")
+    loop = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    custom(example, "portal/incident.html.j2", loop)
+    result = run_in(example)("portal", "build")
+    assert result.exit_code == 1, result.output
+    assert "incident.html.j2" in result.stderr and "longer than 1 s" in result.stderr, result.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

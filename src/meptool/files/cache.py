@@ -263,16 +263,23 @@ def _remove(path: Path) -> None:
             os.unlink(f"{path}{suffix}")
 
 
-def refresh(ws: Workspace, derive: Derive, *, facts: bool = True) -> Index:
+def refresh(
+    ws: Workspace,
+    derive: Derive,
+    *,
+    facts: bool = True,
+    names: list[tuple[str, Key]] | None = None,
+) -> Index:
     """Bring the cache up to date with the workspace's incident files (parsing changed ones).
 
     `derive` computes what is kept of each valid incident besides its data. Every
     cached row but its data (and, unless `facts`, its facts) is read in one query and
-    kept in the index.
+    kept in the index. `names`: what `scan_names` gave the caller just before (it is
+    not asked again).
     """
     db = _open(ws) if enabled() else None
     index = Index(ws, db, derive, facts=facts)
-    index.names = scan_names(ws)
+    index.names = scan_names(ws) if names is None else names
     if db is None:
         return index  # no cache: every row is analysed when asked for
     cached = index.cached

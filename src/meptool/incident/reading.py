@@ -52,9 +52,10 @@ def folder_problem(doc: Document, path: Path, incident: Incident, shown: str) ->
     return None
 
 
-def index(ws: Workspace) -> cache.Index:
-    """The cache brought up to date with the workspace's files, for reading rows one by one."""
-    return cache.refresh(ws, derive)
+def index(ws: Workspace, names: list[tuple[str, Any]] | None = None) -> cache.Index:
+    """The cache brought up to date with the workspace's files, for reading rows one by one
+    (`names`: `cache.scan_names` of a moment ago; without, the files are looked at again)."""
+    return cache.refresh(ws, derive, facts=False, names=names)
 
 
 def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:

@@ -151,10 +151,8 @@ class _Run:
 
     def scan(self, client: str | None) -> list[str]:
         """Which incidents changed, and for those their client and languages; the clients."""
-        from meptool.files import cache
-
         base = self.ws.incidents_dir
-        for incident_id, key in cache.scan_names(self.ws):
+        for incident_id, key in self.reader.scan():
             head = self.heads.get(incident_id)
             if head is not None and head["key"] == list(key) and deps_unchanged(head["deps"]):
                 self.current[incident_id] = head

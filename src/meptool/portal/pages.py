@@ -86,8 +86,13 @@ def write(root: str, rel: str, data: bytes, files: dict[str, str], made: set[str
     if folder not in made:
         os.makedirs(folder, exist_ok=True)
         made.add(folder)
-    with open(target, "wb") as fh:
-        fh.write(data)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:  # no buffered file: it would ask the kernel three more things per page
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
     files[rel] = hashlib.sha256(data).hexdigest()
 
 
@@ -171,8 +176,15 @@ _SETUP: Setup | None = None  # the build's setup, inherited by forked workers
 def _render_chunk(jobs: list[Job]) -> list[Done]:
     """Worker: render a chunk of incidents with the setup inherited from the parent."""
     assert _SETUP is not None, "workers are forked from a build"
+    return _render_all(_SETUP, jobs)
+
+
+def _render_all(setup: Setup, jobs: list[Job]) -> list[Done]:
+    from meptool.writing import templating
+
     made: set[str] = set()
-    return [render(_SETUP, job, made) for job in jobs]
+    with templating.many():
+        return [render(setup, job, made) for job in jobs]
 
 
 def _client_file(kind: str, code: str, args: dict[str, Any]) -> bytes:
@@ -229,10 +241,9 @@ class Workers:
 
     def incidents(self, jobs: list[Job]) -> list[Any]:
         """Futures of the jobs' `Done`, a list per chunk, in order."""
-        if self.pool is None:
-            made: set[str] = set()
-            return [_Now([render(self.setup, job, made)]) for job in jobs]
         chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+        if self.pool is None:
+            return [_Now(_render_all(self.setup, chunk)) for chunk in chunks]
         return [self.pool.submit(_render_chunk, chunk) for chunk in chunks]
 
     def client_file(self, kind: str, code: str, args: dict[str, Any]) -> Any:

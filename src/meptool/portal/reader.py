@@ -17,12 +17,20 @@ class Reader:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.index: Index | None = None
+        self.names: list[tuple[str, Any]] | None = None  # the scan of this build (`scan`)
+
+    def scan(self) -> list[tuple[str, Any]]:
+        """Every incident folder with its file's stat key (`cache.scan_names`), kept for `row`."""
+        from meptool.files import cache
+
+        self.names = cache.scan_names(self.ws)
+        return self.names
 
     def row(self, path: Path, key: Any) -> Any:
         from meptool.incident import reading
 
         if self.index is None:
-            self.index = reading.index(self.ws)
+            self.index = reading.index(self.ws, self.names)
         return self.index.row(path.parent.name, key)
 
     def data(self, path: Path, key: Any) -> str | None:

@@ -40,6 +40,8 @@ MAX_CHARS = 20_000_000
 _MD_SPECIAL = re.compile(r"([\\`<>\[\]])")
 _PLAIN = (dict, list, tuple)
 _MARKDOWN: contextvars.ContextVar[bool] = contextvars.ContextVar("markdown", default=False)
+# Inside `many`: the time limit of each rendering (its handler and memory limit already set).
+_BATCH: contextvars.ContextVar[float | None] = contextvars.ContextVar("batch", default=None)
 
 
 def md_escape(text: str) -> str:
@@ -181,7 +183,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=cache,
-        auto_reload=True,
+        auto_reload=False,  # a command renders with the templates it started with
         # Jinja's optimizer folds constants into the compiled code as their repr:
         # `'1e400'|float` became the name `inf`, a NameError at render time.
         optimized=False,
@@ -308,14 +310,56 @@ def _check_size(name: str, text: str) -> None:
 
 
 @contextlib.contextmanager
-def _bounded() -> Iterator[None]:
-    """Limit the time (SIGALRM, main thread) and memory (RLIMIT_AS) of one rendering.
+def many() -> Iterator[None]:
+    """Bound many renderings at lower cost: the alarm's handler and the memory limit are set
+    once for all of them, and each rendering only starts and stops its own clock.
 
-    Both are POSIX-only and restored afterwards; elsewhere rendering is only sandboxed.
+    For a loop of renderings (the portal's pages); each keeps the time limit of one.
     """
     import signal
     import threading
 
+    if (
+        _BATCH.get() is not None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0]  # someone else's alarm: bound each alone
+    ):
+        yield
+        return
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    token = _BATCH.set(render_seconds())
+    try:
+        with _memory_limit():
+            yield
+    finally:
+        _BATCH.reset(token)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _bounded() -> Iterator[None]:
+    """Limit the time (SIGALRM, main thread) and memory (RLIMIT_AS) of one rendering.
+
+    Both are POSIX-only and restored afterwards; elsewhere rendering is only sandboxed.
+    Inside `many`, only the clock is started and stopped here.
+    """
+    import signal
+    import threading
+
+    seconds = _BATCH.get()
+    if seconds is not None:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return
     stack = contextlib.ExitStack()
     with stack:
         if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
