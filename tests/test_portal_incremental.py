@@ -142,3 +142,35 @@ def test_a_record_missing_the_cards_it_carries_means_a_full_build(
     result = run("portal", "build")
     assert result.exit_code == 0, result.stderr
     assert all_files(ws / "portal") == fresh(run_in, ws, tmp_path, "fresh")
+
+
+def test_links_made_by_the_workers_that_fail_leave_the_old_site_whole(
+    ws: Path, run_in, monkeypatch
+) -> None:
+    """The pages carried over are linked by the workers while the rest renders; a failure
+    there is the same clear error as anywhere in the swap."""
+    from meptool.portal import output, pages
+
+    assert run_in(ws)("portal", "build").exit_code == 0
+    before = all_files(ws / "portal")
+    monkeypatch.setattr(pages, "PARALLEL_MIN", 1)
+    handed: list[int] = []
+    real = output.Tree.link_elsewhere
+
+    def counted(self, submit):
+        handed.append(len(self.keep))
+        return real(self, submit)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    full.__module__, full.__qualname__ = output.__name__, "_link_all"  # sent by its name
+    monkeypatch.setattr(output.Tree, "link_elsewhere", counted)
+    monkeypatch.setattr(output, "_link_all", full)  # inherited by the forked workers
+    edit(ws, "MEP-2026-002", "severity: minor", "severity: major")
+    result = run_in(ws)("portal", "build")
+    assert handed and handed[0] > 0  # the other incident's pages went to the workers
+    assert result.exit_code == 1, result.output
+    assert "No space left on device" in result.stderr and "unchanged" in result.stderr
+    assert all_files(ws / "portal") == before
+    assert [p.name for p in ws.iterdir() if p.name.endswith(".tmp")] == []

@@ -155,6 +155,7 @@ class Index:
         self.names: list[tuple[str, Key]] = []  # every incident file, by folder name, sorted
         self.cached: dict[str, tuple[Any, ...]] = {}  # rows read in bulk, keyed like the file
         self.fresh: dict[str, Row] = {}  # rows analysed now but not cached (racy or no db)
+        self.partial = False  # the bulk read holds only the files asked for (`refresh`)
         self._base = str(ws.incidents_dir)
 
     @property
@@ -176,6 +177,8 @@ class Index:
         if name in self.fresh:
             return self.fresh[name]
         found = self.cached.get(name)
+        if found is None and self.partial:
+            found = self._fetch(name)
         if found is not None and found[1:5] == key:
             ok, summary, problems, extra, facts, stored, stored_facts = found[5:]
             if ok == 1:
@@ -187,6 +190,19 @@ class Index:
             if whole and stored == crc(summary, problems, extra):
                 return Row(ok == 1, summary, None, problems, extra, facts)
         return self._analyse(name, key)
+
+    def _fetch(self, name: str) -> tuple[Any, ...] | None:
+        """The row of a file the bulk read left out (`refresh(only=True)`), by its name."""
+        if self.db is None:
+            return None
+        query = _BULK if self.with_facts else _BULK_SUMMARIES
+        try:
+            found: tuple[Any, ...] | None = self.db.execute(
+                f"{query} WHERE name = ?", (name,)
+            ).fetchone()
+        except Exception:  # a broken cache is only slower, never fatal
+            return None
+        return found
 
     def data(self, name: str, key: Key, row: Row) -> str | None:
         """The data of a valid row (one query), or None when it does not check out."""
@@ -269,13 +285,15 @@ def refresh(
     *,
     facts: bool = True,
     names: list[tuple[str, Key]] | None = None,
+    only: bool = False,
 ) -> Index:
     """Bring the cache up to date with the workspace's incident files (parsing changed ones).
 
     `derive` computes what is kept of each valid incident besides its data. Every
     cached row but its data (and, unless `facts`, its facts) is read in one query and
     kept in the index. `names`: what `scan_names` gave the caller just before (it is
-    not asked again).
+    not asked again); with `only`, just the files the caller wants, whose rows alone are
+    read and brought up to date (the others' are left as they are).
     """
     db = _open(ws) if enabled() else None
     index = Index(ws, db, derive, facts=facts)
@@ -283,15 +301,25 @@ def refresh(
     if db is None:
         return index  # no cache: every row is analysed when asked for
     cached = index.cached
+    query = _BULK if facts else _BULK_SUMMARIES
+    index.partial = only
     try:
-        for found in db.execute(_BULK if facts else _BULK_SUMMARIES):
-            cached[found[0]] = found
+        if only and len(index.names) <= FEW:
+            wanted = [n for n, _ in index.names]
+            for i in range(0, len(wanted), 500):
+                part = wanted[i : i + 500]
+                marks = ",".join("?" * len(part))
+                for found in db.execute(f"{query} WHERE name IN ({marks})", part):
+                    cached[found[0]] = found
+        else:
+            for found in db.execute(query):
+                cached[found[0]] = found
     except Exception:
         index.close()
         cached.clear()
         return index
     changed = [(index.path(n), k) for n, k in index.names if _key(cached.get(n)) != k]
-    gone = sorted(cached.keys() - {n for n, _ in index.names})
+    gone = [] if only else sorted(cached.keys() - {n for n, _ in index.names})
     if not changed and not gone:
         return index
     racy = time.time_ns() - RACY_NS
@@ -327,6 +355,9 @@ def _key(found: tuple[Any, ...] | None) -> Key | None:
     return None if found is None else (found[1], found[2], found[3], found[4])
 
 
+# Up to this many files asked for by name (`refresh(only=True)`), their rows are read by
+# name; beyond, all rows at once (one query is quicker than many lookups).
+FEW = 2_000
 _INSERT = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 

@@ -53,9 +53,9 @@ def folder_problem(doc: Document, path: Path, incident: Incident, shown: str) ->
 
 
 def index(ws: Workspace, names: list[tuple[str, Any]] | None = None) -> cache.Index:
-    """The cache brought up to date with the workspace's files, for reading rows one by one
-    (`names`: `cache.scan_names` of a moment ago; without, the files are looked at again)."""
-    return cache.refresh(ws, derive, facts=False, names=names)
+    """The cache brought up to date for reading rows one by one: for the files `names`
+    (folder names with the stat keys `cache.scan_names` gave a moment ago), else all."""
+    return cache.refresh(ws, derive, facts=False, names=names, only=names is not None)
 
 
 def iter_incidents(ws: Workspace) -> Iterator[tuple[Path, Incident | InvalidFile]]:

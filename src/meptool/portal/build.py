@@ -151,13 +151,22 @@ class _Run:
 
     def scan(self, client: str | None) -> list[str]:
         """Which incidents changed, and for those their client and languages; the clients."""
+        from meptool.files import cache
+
         base = self.ws.incidents_dir
-        for incident_id, key in self.reader.scan():
+        unread: list[tuple[str, Any]] = []
+        for incident_id, key in cache.scan_names(self.ws):
             head = self.heads.get(incident_id)
             if head is not None and head["key"] == list(key) and deps_unchanged(head["deps"]):
                 self.current[incident_id] = head
             else:
-                self._read(base / incident_id / INCIDENT_FILE, key)
+                self.current[incident_id] = {}  # its place in the order, filled by `_read`
+                unread.append((incident_id, key))
+        self.reader.want(unread)
+        for incident_id, key in unread:
+            self._read(base / incident_id / INCIDENT_FILE, key)
+            if not self.current[incident_id]:  # left out (invalid, or no client)
+                del self.current[incident_id]
         names = sorted({head["client"] for head in self.current.values()})
         chosen = choose_client(names, client) if client else names
         self.result.clients = chosen
@@ -233,8 +242,11 @@ class _Run:
                 for name in [n for n in chosen if n not in self.new_clients and not left[n]]:
                     files.extend(self._client_pages(name, langs_of[name], views, workers))
 
+            futures = workers.incidents(jobs)
+            if workers.pool is not None:  # the pages carried over: linked while these render
+                self.tree.link_elsewhere(workers.submit)
             ready()
-            for future in workers.incidents(jobs):
+            for future in futures:
                 for done in future.result():
                     self._done(done, views)
                     left[self.current[done.id]["client"]] -= 1

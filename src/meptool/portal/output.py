@@ -12,14 +12,16 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from meptool.errors import InputError, UsageError
 from meptool.files.workspace import Workspace
 from meptool.portal.settings import config_facts
 
 MANIFEST = ".meptool-portal.json"
+LINKS_PER_TASK = 1_000  # hard links made by one worker task (`Tree.link_elsewhere`)
 DEFAULT_OUTPUT = "portal"
 
 
@@ -56,8 +58,24 @@ class Tree:
         self.tmp = out.parent / f".{out.name}.{os.getpid()}.tmp"
         self.files: dict[str, str] = {}  # rel -> sha256
         self.keep: list[str] = []  # carried over from the old site
+        self.linking: list[Any] = []  # futures of links made elsewhere (`link_elsewhere`)
+        self._linked = 0  # how many of `keep` those links cover
         self._made: set[Path] = set()
         self._started = False
+
+    def link_elsewhere(self, submit: Callable[..., Any]) -> None:
+        """Hand the links of the files carried over so far to `submit(fn, *args)` (worker
+        processes), so they are made while the rest is rendered; `swap` makes the others
+        and waits for these."""
+        self.start()
+        for folder, names in _by_folder(self.keep[self._linked :]).items():
+            inside = f"/{folder}" if folder else ""
+            for i in range(0, len(names), LINKS_PER_TASK):
+                part = names[i : i + LINKS_PER_TASK]
+                self.linking.append(
+                    submit(_link_all, f"{self.out}{inside}", f"{self.tmp}{inside}", part)
+                )
+        self._linked = len(self.keep)
 
     def start(self) -> None:
         """Make the temporary folder (empty) if not yet made."""
@@ -155,11 +173,9 @@ def swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
     trash = out.parent / f".{out.name}.{os.getpid()}.old.tmp"
     try:
         tree._folder(tmp / MANIFEST)
-        by_folder: dict[str, list[str]] = {}
-        for rel in tree.keep:
-            folder, _, name = rel.rpartition("/")
-            by_folder.setdefault(folder, []).append(name)
-        for folder, names in by_folder.items():
+        for future in tree.linking:
+            future.result()  # an OSError made there is raised here
+        for folder, names in _by_folder(tree.keep[tree._linked :]).items():
             inside = f"/{folder}" if folder else ""
             _link_all(f"{out}{inside}", f"{tmp}{inside}", names)
         with open(tmp / MANIFEST, "wb") as fh:
@@ -182,6 +198,14 @@ def swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
         tree.abort()
         raise
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def _by_folder(rels: list[str]) -> dict[str, list[str]]:
+    by_folder: dict[str, list[str]] = {}
+    for rel in rels:
+        folder, _, name = rel.rpartition("/")
+        by_folder.setdefault(folder, []).append(name)
+    return by_folder
 
 
 def _link_all(source: str, target: str, names: list[str]) -> None:

@@ -233,11 +233,15 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
         global _SETUP  # noqa: PLW0603
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:  # on success, what was handed in is done when this returns
+            self.pool.shutdown(wait=True, cancel_futures=kind is not None)
             _SETUP = None
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        """A future of `fn(*args)` run by a worker (None without workers: do it here)."""
+        return None if self.pool is None else self.pool.submit(fn, *args)
 
     def incidents(self, jobs: list[Job]) -> list[Any]:
         """Futures of the jobs' `Done`, a list per chunk, in order."""

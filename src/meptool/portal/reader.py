@@ -17,14 +17,12 @@ class Reader:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.index: Index | None = None
-        self.names: list[tuple[str, Any]] | None = None  # the scan of this build (`scan`)
+        self.names: list[tuple[str, Any]] | None = None  # what `row` will be asked for
 
-    def scan(self) -> list[tuple[str, Any]]:
-        """Every incident folder with its file's stat key (`cache.scan_names`), kept for `row`."""
-        from meptool.files import cache
-
-        self.names = cache.scan_names(self.ws)
-        return self.names
+    def want(self, names: list[tuple[str, Any]]) -> None:
+        """The files (folder names, stat keys) whose rows the build reads: only theirs are
+        brought up to date in the cache."""
+        self.names = names
 
     def row(self, path: Path, key: Any) -> Any:
         from meptool.incident import reading
