@@ -580,3 +580,32 @@ def test_rows_asked_for_by_name(gen: Path, monkeypatch: pytest.MonkeyPatch) -> N
     db = sqlite3.connect(cache.cache_file(ws))
     assert gone.parent.name not in {n for (n,) in db.execute("SELECT name FROM files")}
     db.close()
+
+
+def test_rows_are_handed_on_while_the_others_are_parsed(
+    gen: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold read hands each file's row on as soon as it is parsed; a reader that stops
+    early keeps what was stored (the next read parses only the rest)."""
+    ws = Workspace(gen)
+    counter = Counter(monkeypatch)
+    events: list[str] = []
+    real = bulk.analyse_many
+
+    def traced(*args: Any) -> Any:
+        for values in real(*args):
+            events.append(f"parsed {values[0]}")
+            yield values
+
+    monkeypatch.setattr(bulk, "analyse_many", traced)
+    for name, _ in reading.facts_named(ws):
+        events.append(f"read {name}")
+    names = sorted(p.parent.name for p in gen.glob("incidents/*/incident.yaml"))
+    assert events == [e for n in names for e in (f"parsed {n}", f"read {n}")]
+    assert counter.calls == FILES
+    cache.cache_file(ws).unlink()  # cold again, and this time stop after three
+    for i, _ in enumerate(reading.facts_named(ws)):
+        if i == 2:
+            break
+    assert counter.calls == FILES + 3
+    assert check(gen, monkeypatch, counter) == FILES - 3  # the three were kept

@@ -202,3 +202,27 @@ def test_the_logged_files_come_from_the_cache_and_match_the_incidents(
     monkeypatch.setattr(store, "load", lambda *a: loaded.append(1) or real_load(*a))
     assert sorted(reading.logged_files(Workspace(example))) == expected
     assert loaded  # those incidents were read from their files
+
+
+def test_the_portfolio_never_replaces_a_logged_update_nor_a_link_to_it(
+    example: Path, run_in, tmp_path: Path
+) -> None:
+    """`retro report --all` notes the logged files while it reads the incidents' facts; a
+    file is the logged one by device and inode, whatever path leads to it."""
+    run = run_in(example)
+    out = tmp_path / "sent"
+    out.mkdir()
+    assert run("update", "draft", ID, "--format", "md", "--output", str(out)).exit_code == 0
+    (logged,) = out.iterdir()
+    kept = logged.read_bytes()
+    link = tmp_path / "shortcut.md"
+    link.symlink_to(logged)
+    for target in (logged, link):
+        result = run("retro", "report", "--all", "--output", str(target))
+        assert result.exit_code == 1, result.output
+        assert "logged in an incident's communications" in result.output
+    assert logged.read_bytes() == kept
+    other = tmp_path / "portfolio.md"
+    other.write_text("old\n")
+    assert run("retro", "report", "--all", "--output", str(other)).exit_code == 0
+    assert other.read_text() != "old\n"

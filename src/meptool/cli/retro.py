@@ -108,8 +108,16 @@ def report(
 
 
 def _write(
-    ws: Workspace, text: str, target: Path | None, default: Path, *, force: bool = False
+    ws: Workspace,
+    text: str,
+    target: Path | None,
+    default: Path,
+    *,
+    force: bool = False,
+    logged: list[Path] | None = None,
 ) -> None:
+    """Write a report to `target` (an --output) or `default`; `logged`: the files the
+    incidents logged, when the caller has them already."""
     from meptool.cli.output import echo, info
     from meptool.errors import InputError
     from meptool.files.outputs import own_path, user_output
@@ -122,7 +130,7 @@ def _write(
     if target is None:
         own_path(ws.root, path, ws.display(path))
     else:
-        user_output(ws.root, path, logged=lambda: logged_files(ws))
+        user_output(ws.root, path, logged=lambda: logged_files(ws) if logged is None else logged)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text.encode("utf-8"))
@@ -194,7 +202,9 @@ def _portfolio(
 
     since_day = parse_date(since, "--since") if since else None
     # Each file's facts, not its model: unchanged files come from the cache as plain JSON.
-    items: Any = reading.facts_named(ws)
+    # The files the incidents logged are noted on the way (what --output may not overwrite).
+    logged: list[Path] = []
+    items: Any = reading.noting_logged(ws, reading.facts_named(ws), logged)
     progress = None
     if sys.stderr.isatty():
         from rich.progress import Progress
@@ -234,4 +244,4 @@ def _portfolio(
         sys.stdout.write(text)
         return
     default = portfoliodoc.default_path(ws, client, fmt)
-    _write(ws, text, Path(output) if output else None, default, force=force)
+    _write(ws, text, Path(output) if output else None, default, force=force, logged=logged)

@@ -156,6 +156,7 @@ class Index:
         self.cached: dict[str, tuple[Any, ...]] = {}  # rows read in bulk, keyed like the file
         self.fresh: dict[str, Row] = {}  # rows analysed now but not cached (racy or no db)
         self.partial = False  # the bulk read holds only the files asked for (`refresh`)
+        self.parsing: set[str] = set()  # the files `_refreshing` parses and hands on
         self._base = str(ws.incidents_dir)
 
     @property
@@ -295,11 +296,27 @@ def refresh(
     not asked again); with `only`, just the files the caller wants, whose rows alone are
     read and brought up to date (the others' are left as they are).
     """
+    index, parsed = _refreshing(ws, derive, facts=facts, names=names, only=only)
+    for _ in parsed:
+        pass
+    return index
+
+
+def _refreshing(
+    ws: Workspace,
+    derive: Derive,
+    *,
+    facts: bool = True,
+    names: list[tuple[str, Key]] | None = None,
+    only: bool = False,
+) -> tuple[Index, Iterator[tuple[str, Row]]]:
+    """`refresh`, the changed files' rows handed on as they are parsed (in the order of
+    `index.names`), so that the caller works while the other files are parsed."""
     db = _open(ws) if enabled() else None
     index = Index(ws, db, derive, facts=facts)
     index.names = scan_names(ws) if names is None else names
     if db is None:
-        return index  # no cache: every row is analysed when asked for
+        return index, iter(())  # no cache: every row is analysed when asked for
     cached = index.cached
     query = _BULK if facts else _BULK_SUMMARIES
     index.partial = only
@@ -317,38 +334,77 @@ def refresh(
     except Exception:
         index.close()
         cached.clear()
-        return index
+        return index, iter(())
     changed = [(index.path(n), k) for n, k in index.names if _key(cached.get(n)) != k]
     gone = [] if only else sorted(cached.keys() - {n for n, _ in index.names})
     if not changed and not gone:
-        return index
-    racy = time.time_ns() - RACY_NS
+        return index, iter(())
+    index.parsing = {path.parent.name for path, _ in changed}
+    return index, _stored(index, db, changed, gone)
+
+
+def _stored(
+    index: Index, db: sqlite3.Connection, changed: list[tuple[Path, Key]], gone: list[str]
+) -> Iterator[tuple[str, Row]]:
+    """Parse the changed files and store their rows in one transaction, each row handed on
+    as it comes; committed once all are stored, or when the caller stops early."""
+    writer = _Writer(index, db)
+    writer.run(lambda: db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone]))
     try:
-        db.execute("BEGIN IMMEDIATE")
-        db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
-        batch: list[tuple[Any, ...]] = []
-        for values in bulk.analyse_many(ws, changed, derive):
+        for values in bulk.analyse_many(index.ws, changed, index.derive):
             row = _row(values)
             index.fresh[values[0]] = row  # served from memory in this run
-            if values[2] >= racy:  # mtime too recent to trust next time
-                db.execute("DELETE FROM files WHERE name = ?", (values[0],))
-                continue
+            writer.run(lambda: writer.add(values, row))  # noqa: B023 - run at once
+            yield values[0], row
+    finally:
+        writer.run(writer.commit)
+
+
+class _Writer:
+    """The transaction of `_stored`; on any failure to write, meptool works without cache."""
+
+    def __init__(self, index: Index, db: sqlite3.Connection) -> None:
+        self.index = index
+        self.db = db
+        self.racy = time.time_ns() - RACY_NS
+        self.batch: list[tuple[Any, ...]] = []
+        self.waiting: list[Row] = []  # rows of `batch`: their data let go of once stored
+        self.writing = True
+        self.run(lambda: db.execute("BEGIN IMMEDIATE"))
+
+    def run(self, step: Any) -> None:
+        if not self.writing:
+            return
+        try:
+            step()
+        except MeptoolError:
+            raise
+        except Exception:  # cannot write the cache: work without it
+            self.writing = False
+            with contextlib.suppress(Exception):
+                self.db.execute("ROLLBACK")
+            self.index.close()
+            self.index.cached.clear()
+
+    def add(self, values: tuple[Any, ...], row: Row) -> None:
+        if values[2] >= self.racy:  # mtime too recent to trust next time
+            self.db.execute("DELETE FROM files WHERE name = ?", (values[0],))
+            return
+        self.batch.append(values)
+        self.waiting.append(row)
+        if len(self.batch) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        self.db.executemany(_INSERT, self.batch)
+        self.batch.clear()
+        for row in self.waiting:
             row.data = None  # in the database now: read back only if asked for
-            batch.append(values)
-            if len(batch) >= 500:
-                db.executemany(_INSERT, batch)
-                batch.clear()
-        db.executemany(_INSERT, batch)
-        db.execute("COMMIT")
-    except MeptoolError:
-        raise
-    except Exception:  # cannot write the cache: work without it
-        with contextlib.suppress(Exception):
-            db.execute("ROLLBACK")
-        index.close()
-        index.fresh.clear()
-        cached.clear()
-    return index
+        self.waiting.clear()
+
+    def commit(self) -> None:
+        self.flush()
+        self.db.execute("COMMIT")
 
 
 def _key(found: tuple[Any, ...] | None) -> Key | None:
@@ -373,11 +429,23 @@ def _problems(ws: Workspace, path: Path, text: str) -> list[Problem]:
 
 
 def _rows(ws: Workspace, derive: Derive) -> Iterator[tuple[Index, str, Key, Row]]:
-    index = refresh(ws, derive)
+    """Every file's row in ID order; a changed file's as soon as it is parsed (the files
+    after it are parsed meanwhile)."""
+    index, parsed = _refreshing(ws, derive)
     try:
         for name, key in index.names:
-            yield index, name, key, index.row(name, key)
+            if name in index.parsing:
+                found, row = next(parsed)  # parsed in the same order
+                assert found == name
+            else:
+                row = index.row(name, key)
+            yield index, name, key, row
+        for _ in parsed:  # (none left: the changed files are among the names)
+            pass
     finally:
+        close = getattr(parsed, "close", None)
+        if close is not None:
+            close()  # commits what was stored
         index.close()
 
 

@@ -95,9 +95,26 @@ def record_reason(
             parts = ()
         if len(parts) >= 4 and parts[0] == "incidents" and parts[2] == "updates":
             return "it is a client update meptool logged (incidents/<ID>/updates/)"
-    if real in {p.resolve() for p in logged}:
+    if _among(real, logged):
         return "it is a client update logged in an incident's communications"
     return None
+
+
+def _among(real: Path, logged: Iterable[Path]) -> bool:
+    """Whether `real` (an existing file) is one of the `logged` files, or what one of them
+    leads to: the same file by device and inode (a `stat` each, not a `resolve`)."""
+    try:
+        mine = os.stat(real)
+    except OSError:
+        return real in {p.resolve() for p in logged}
+    for path in logged:
+        try:
+            found = os.stat(path)
+        except OSError:
+            continue
+        if found.st_ino == mine.st_ino and found.st_dev == mine.st_dev:
+            return True
+    return False
 
 
 def user_output(
