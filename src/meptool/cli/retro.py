@@ -11,6 +11,8 @@ import typer
 from meptool.cli.common import NoInputOpt, WorkspaceOpt, group, open_workspace, settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from meptool.files.workspace import Workspace
 
 app = group("Retrospectives: learn from an incident, show the client we did, see the trends.")
@@ -114,10 +116,10 @@ def _write(
     default: Path,
     *,
     force: bool = False,
-    logged: list[Path] | None = None,
+    logged: Callable[[], list[Path]] | None = None,
 ) -> None:
     """Write a report to `target` (an --output) or `default`; `logged`: the files the
-    incidents logged, when the caller has them already."""
+    incidents logged, when the caller has them already (asked only if `target` exists)."""
     from meptool.cli.output import echo, info
     from meptool.errors import InputError
     from meptool.files.outputs import own_path, user_output
@@ -130,7 +132,7 @@ def _write(
     if target is None:
         own_path(ws.root, path, ws.display(path))
     else:
-        user_output(ws.root, path, logged=lambda: logged_files(ws) if logged is None else logged)
+        user_output(ws.root, path, logged=logged or (lambda: logged_files(ws)))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text.encode("utf-8"))
@@ -203,8 +205,8 @@ def _portfolio(
     since_day = parse_date(since, "--since") if since else None
     # Each file's facts, not its model: unchanged files come from the cache as plain JSON.
     # The files the incidents logged are noted on the way (what --output may not overwrite).
-    logged: list[Path] = []
-    items: Any = reading.noting_logged(ws, reading.facts_named(ws), logged)
+    noted: list[tuple[str, Any]] = []
+    items: Any = reading.noting_logged(reading.facts_named(ws), noted)
     progress = None
     if sys.stderr.isatty():
         from rich.progress import Progress
@@ -244,4 +246,11 @@ def _portfolio(
         sys.stdout.write(text)
         return
     default = portfoliodoc.default_path(ws, client, fmt)
-    _write(ws, text, Path(output) if output else None, default, force=force, logged=logged)
+    _write(
+        ws,
+        text,
+        Path(output) if output else None,
+        default,
+        force=force,
+        logged=lambda: reading.logged_of(ws, noted),
+    )

@@ -120,28 +120,37 @@ def logged_files(ws: Workspace) -> list[Path]:
     Read from the facts the cache keeps of each incident (`incident.facts`): no
     model is validated for it (10,000 incidents: ~0.3 s instead of ~4 s).
     """
-    out: list[Path] = []
-    for _ in noting_logged(ws, cache.facts_named(ws, derive), out):
+    noted: list[tuple[str, Any]] = []
+    for _ in noting_logged(cache.facts_named(ws, derive), noted):
         pass
-    return out
+    return logged_of(ws, noted)
 
 
 def noting_logged(
-    ws: Workspace, items: Iterable[tuple[str, Any]], out: list[Path]
+    items: Iterable[tuple[str, Any]], noted: list[tuple[str, Any]]
 ) -> Iterator[tuple[str, Any]]:
-    """`items` (`facts_named`'s) handed on, each readable incident's logged files added to
-    `out` on the way: `logged_files` for a caller that reads every incident's facts anyway."""
+    """`items` (`facts_named`'s) handed on, what each readable incident logged noted on the
+    way (its facts' list as it is: `logged_of` makes the paths, when they are wanted)."""
     for name, found in items:
         if not isinstance(found, InvalidFile):
-            logged = found.get("logged")
-            if not isinstance(logged, list):  # facts kept by another version: read the file
-                from meptool.files.store import load
-                from meptool.files.workspace import INCIDENT_FILE
-
-                incident = load(ws, ws.incidents_dir / name / INCIDENT_FILE)
-                logged = [f for comm in incident.communications for f in comm.files]
-            out.extend(ws.root / str(f) for f in logged)
+            noted.append((name, found.get("logged")))
         yield name, found
+
+
+def logged_of(ws: Workspace, noted: list[tuple[str, Any]]) -> list[Path]:
+    """The files `noting_logged` noted, as paths."""
+    out: list[Path] = []
+    root = ws.root
+    for name, found in noted:
+        logged = found
+        if not isinstance(logged, list):  # facts kept by another version: read the file
+            from meptool.files.store import load
+            from meptool.files.workspace import INCIDENT_FILE
+
+            incident = load(ws, ws.incidents_dir / name / INCIDENT_FILE)
+            logged = [f for comm in incident.communications for f in comm.files]
+        out.extend(root / str(f) for f in logged)
+    return out
 
 
 def workspace_logged(root: Path | None) -> list[Path]:
