@@ -609,3 +609,26 @@ def test_rows_are_handed_on_while_the_others_are_parsed(
             break
     assert counter.calls == FILES + 3
     assert check(gen, monkeypatch, counter) == FILES - 3  # the three were kept
+
+
+def test_many_rows_are_committed_as_they_are_stored(
+    gen: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many files parsed: their rows are committed every `COMMIT_EVERY`, not all at the end;
+    the result is the same as a fresh read's."""
+    monkeypatch.setattr(cache, "BATCH", 4)
+    monkeypatch.setattr(cache, "COMMIT_EVERY", 8)
+    statements: list[str] = []
+    real = cache._connect
+
+    def traced(path: Path) -> sqlite3.Connection:
+        db = real(path)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(cache, "_connect", traced)
+    counter = Counter(monkeypatch)
+    assert check(gen, monkeypatch, counter) == FILES
+    commits = [s for s in statements if s.strip().upper() == "COMMIT"]
+    assert len(commits) >= FILES // 8
+    assert check(gen, monkeypatch, counter) == 0  # all of them were kept

@@ -346,8 +346,9 @@ def _refreshing(
 def _stored(
     index: Index, db: sqlite3.Connection, changed: list[tuple[Path, Key]], gone: list[str]
 ) -> Iterator[tuple[str, Row]]:
-    """Parse the changed files and store their rows in one transaction, each row handed on
-    as it comes; committed once all are stored, or when the caller stops early."""
+    """Parse the changed files and store their rows, each row handed on as it comes; what
+    is stored is committed every `COMMIT_EVERY` rows, once all are, or when the caller
+    stops early (each row stands alone: a cache cut short is only a smaller one)."""
     writer = _Writer(index, db)
     writer.run(lambda: db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone]))
     try:
@@ -361,7 +362,7 @@ def _stored(
 
 
 class _Writer:
-    """The transaction of `_stored`; on any failure to write, meptool works without cache."""
+    """The transactions of `_stored`; on any failure to write, meptool works without cache."""
 
     def __init__(self, index: Index, db: sqlite3.Connection) -> None:
         self.index = index
@@ -370,6 +371,7 @@ class _Writer:
         self.batch: list[tuple[Any, ...]] = []
         self.waiting: list[Row] = []  # rows of `batch`: their data let go of once stored
         self.writing = True
+        self.stored = 0
         self.run(lambda: db.execute("BEGIN IMMEDIATE"))
 
     def run(self, step: Any) -> None:
@@ -392,8 +394,13 @@ class _Writer:
             return
         self.batch.append(values)
         self.waiting.append(row)
-        if len(self.batch) >= 500:
+        if len(self.batch) >= BATCH:
+            self.stored += len(self.batch)
             self.flush()
+            if self.stored >= COMMIT_EVERY:  # written out while the workers parse on
+                self.stored = 0
+                self.db.execute("COMMIT")
+                self.db.execute("BEGIN IMMEDIATE")
 
     def flush(self) -> None:
         self.db.executemany(_INSERT, self.batch)
@@ -414,6 +421,10 @@ def _key(found: tuple[Any, ...] | None) -> Key | None:
 # Up to this many files asked for by name (`refresh(only=True)`), their rows are read by
 # name; beyond, all rows at once (one query is quicker than many lookups).
 FEW = 2_000
+# Rows stored per transaction when many files are parsed: each commit writes its rows out
+# while the workers parse the next ones, rather than all of them after the last.
+COMMIT_EVERY = 2_000
+BATCH = 500  # rows inserted at once
 _INSERT = "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
