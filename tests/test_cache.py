@@ -162,6 +162,20 @@ class Counter:
         monkeypatch.setattr(bulk, "PARALLEL_MIN", 10_000)  # keep parsing in this process
 
 
+def traced_sql(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every SQL statement the cache runs from now on, in order."""
+    statements: list[str] = []
+    real = cache._connect
+
+    def traced(path: Path) -> sqlite3.Connection:
+        db = real(path)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(cache, "_connect", traced)
+    return statements
+
+
 def check(root: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter) -> int:
     """Cached result == fresh result; returns how many files were parsed for the cached one."""
     before = counter.calls
@@ -459,15 +473,7 @@ def test_warm_reads_are_one_query(gen: Path, monkeypatch: pytest.MonkeyPatch) ->
     counter = Counter(monkeypatch)
     check(gen, monkeypatch, counter)
     parsed = counter.calls
-    statements: list[str] = []
-    real = cache._connect
-
-    def traced(path: Path) -> sqlite3.Connection:
-        db = real(path)
-        db.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(cache, "_connect", traced)
+    statements = traced_sql(monkeypatch)
 
     def selects() -> list[str]:
         found = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
@@ -547,15 +553,7 @@ def test_rows_asked_for_by_name(gen: Path, monkeypatch: pytest.MonkeyPatch) -> N
     age(gen, edited)
     gone.unlink()
     gone.parent.rmdir()
-    statements: list[str] = []
-    real = cache._connect
-
-    def traced(path: Path) -> sqlite3.Connection:
-        db = real(path)
-        db.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(cache, "_connect", traced)
+    statements = traced_sql(monkeypatch)
     keys = dict(cache.scan_names(ws))
     name = edited.parent.name
     index = reading.index(ws, [(name, keys[name])])
@@ -618,15 +616,7 @@ def test_many_rows_are_committed_as_they_are_stored(
     the result is the same as a fresh read's."""
     monkeypatch.setattr(cache, "BATCH", 4)
     monkeypatch.setattr(cache, "COMMIT_EVERY", 8)
-    statements: list[str] = []
-    real = cache._connect
-
-    def traced(path: Path) -> sqlite3.Connection:
-        db = real(path)
-        db.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(cache, "_connect", traced)
+    statements = traced_sql(monkeypatch)
     counter = Counter(monkeypatch)
     assert check(gen, monkeypatch, counter) == FILES
     commits = [s for s in statements if s.strip().upper() == "COMMIT"]

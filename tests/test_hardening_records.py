@@ -61,14 +61,20 @@ def test_output_never_replaces_a_logged_update(example: Path, run_in) -> None:
     assert logged.read_bytes() == sent
 
 
-def test_output_never_replaces_a_logged_update_outside_the_workspace(
-    example: Path, run_in, tmp_path: Path
-) -> None:
-    run = run_in(example)
+def drafted_outside(run, tmp_path: Path) -> Path:
+    """A draft written outside the workspace (`--output` a folder): a logged update."""
     out = tmp_path / "sent"
     out.mkdir()
     assert run("update", "draft", ID, "--format", "md", "--output", str(out)).exit_code == 0
     (logged,) = out.iterdir()
+    return logged
+
+
+def test_output_never_replaces_a_logged_update_outside_the_workspace(
+    example: Path, run_in, tmp_path: Path
+) -> None:
+    run = run_in(example)
+    logged = drafted_outside(run, tmp_path)
     kept = logged.read_bytes()
     result = run("retro", "report", ID, "--output", str(logged))
     assert result.exit_code == 1, result.output
@@ -210,10 +216,7 @@ def test_the_portfolio_never_replaces_a_logged_update_nor_a_link_to_it(
     """`retro report --all` notes the logged files while it reads the incidents' facts; a
     file is the logged one by device and inode, whatever path leads to it."""
     run = run_in(example)
-    out = tmp_path / "sent"
-    out.mkdir()
-    assert run("update", "draft", ID, "--format", "md", "--output", str(out)).exit_code == 0
-    (logged,) = out.iterdir()
+    logged = drafted_outside(run, tmp_path)
     kept = logged.read_bytes()
     link = tmp_path / "shortcut.md"
     link.symlink_to(logged)
