@@ -29,7 +29,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -374,7 +374,8 @@ class _Writer:
         self.stored = 0
         self.run(lambda: db.execute("BEGIN IMMEDIATE"))
 
-    def run(self, step: Any) -> None:
+    def run(self, step: Callable[[], object]) -> None:
+        """Do `step` while the cache can be written; on a failure, stop writing it."""
         if not self.writing:
             return
         try:
