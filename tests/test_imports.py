@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 
 from meptool.cli.fastparams import install
 
@@ -180,3 +182,36 @@ def test_fast_parameters_installed_and_errors_unchanged(run) -> None:
     assert ok.exit_code == 0, ok.output
     listed = run("incident", "list", "--status", "open", "--status", "closed", "--json")
     assert [r["severity"] for r in json.loads(listed.stdout)] == ["major"]
+
+
+@pytest.mark.parametrize("name", ["incident", "update", "call", "retro"])
+def test_a_group_builds_only_the_command_asked_for(name: str) -> None:
+    """Each command of a group is built by Typer when first asked for (a command line needs
+    one); the group lists and describes its commands exactly as when all are built."""
+    from typer.main import get_group_from_info
+
+    from meptool.cli import app as root
+
+    lazy = root._build_group(name)
+    holder = typer.Typer()
+    holder.add_typer(root._sub_app(name), name=name)
+    eager = get_group_from_info(
+        holder.registered_groups[0],
+        pretty_exceptions_short=root.app.pretty_exceptions_short,
+        rich_markup_mode=root.app.rich_markup_mode,
+        suggest_commands=root.app.suggest_commands,
+    )
+    ctx = typer.Context(lazy)
+    names = eager.list_commands(typer.Context(eager))
+    assert lazy.list_commands(ctx) == names
+    first = next(n for n in names if not isinstance(eager.commands[n], typer.core.TyperGroup))
+    lazy.get_command(ctx, first)
+    built = [n for n, c in lazy.commands.items() if not isinstance(c, typer.core.TyperGroup)]
+    assert built == [first]
+
+    def described(group: Any) -> str:
+        formatter = group.context_class(group).make_formatter()
+        group.format_commands(typer.Context(group), formatter)
+        return str(formatter.getvalue())
+
+    assert described(lazy) == described(eager)

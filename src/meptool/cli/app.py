@@ -222,17 +222,39 @@ def _sub_app(name: str) -> typer.Typer:
 
 
 def _build_group(name: str) -> Any:
-    """Group `name` as Typer builds it when it was added with `app.add_typer(…, name=…)`."""
-    from typer.main import get_group_from_info
+    """Group `name` as Typer builds it when it was added with `app.add_typer(…, name=…)`,
+    each of its commands built only when asked for (a command line needs one)."""
+    import copy
+    import functools
 
+    from typer.main import get_command_from_info, get_command_name, get_group_from_info
+
+    sub = _sub_app(name)
+    bare = copy.copy(sub)  # the group without its commands: they are built one by one
+    bare.registered_commands = []
     holder = typer.Typer()
-    holder.add_typer(_sub_app(name), name=name)
-    return get_group_from_info(
+    holder.add_typer(bare, name=name)
+    built = get_group_from_info(
         holder.registered_groups[0],
         pretty_exceptions_short=app.pretty_exceptions_short,
         rich_markup_mode=app.rich_markup_mode,
         suggest_commands=app.suggest_commands,
     )
+    builders = {
+        info.name or get_command_name(info.callback.__name__): functools.partial(
+            get_command_from_info,
+            info,
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+        )
+        for info in sub.registered_commands
+        if info.callback is not None
+    }
+    if isinstance(built, SuggestingGroup):  # every group of meptool's (`common.group`)
+        built.later(builders)
+    else:  # pragma: no cover - a group made otherwise: all its commands, now
+        built.commands.update({n: build() for n, build in builders.items()})
+    return built
 
 
 def _register() -> None:

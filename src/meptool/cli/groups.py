@@ -76,7 +76,11 @@ def tidy(command: Any) -> None:
 
 
 class SuggestingGroup(TyperGroup):
-    """A group whose unknown commands get a suggestion, and whose help is never cut."""
+    """A group whose unknown commands get a suggestion, and whose help is never cut.
+
+    Its commands may be given unbuilt (`later`): each is built by Typer the first time
+    it is asked for — a command line names one; help and completion ask for all.
+    """
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
@@ -84,6 +88,25 @@ class SuggestingGroup(TyperGroup):
         for command in self.commands.values():
             if not isinstance(command, TyperGroup):
                 tidy(command)
+        self._later: dict[str, Any] = {}  # name -> how to build that command
+
+    def later(self, builders: dict[str, Any]) -> None:
+        """Commands to build when first asked for (name -> a function that builds it), in
+        the order help lists them, before the groups already in the group."""
+        self._later = dict(builders)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        if not self._later:
+            return super().list_commands(ctx)
+        return [*self._later, *(n for n in self.commands if n not in self._later)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        build = self._later.get(cmd_name)
+        if build is not None and cmd_name not in self.commands:
+            command = build()
+            tidy(command)
+            self.commands[cmd_name] = command
+        return super().get_command(ctx, cmd_name)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
