@@ -9,6 +9,12 @@ from typing import Any
 from updates_helpers import set_smtp
 
 ID = "MEP-2026-001"
+SITE = "portal/maison-dupont"
+
+
+def all_files(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (relative POSIX path) with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def send(run: Any, incident_id: str, at: str, *args: str) -> None:

@@ -15,9 +15,7 @@ import icalendar
 import pytest
 import yaml
 
-from portal_helpers import ID, rich
-
-SITE = "portal/maison-dupont"
+from portal_helpers import ID, SITE, all_files, rich
 
 
 @pytest.fixture
@@ -153,10 +151,6 @@ def test_a_bad_base_url_is_a_located_error(example: Path, run_in) -> None:
     result = build(run_in, example)
     assert result.exit_code == 1
     assert "meptool.yaml:" in result.stderr and "base_url" in result.stderr
-
-
-def all_files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_same_input_same_bytes(ws: Path, run_in, tmp_path: Path) -> None:

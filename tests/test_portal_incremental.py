@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from portal_helpers import ID, rich
-
-SITE = "portal/maison-dupont"
+from portal_helpers import ID, all_files, rich
 
 
 @pytest.fixture
@@ -23,10 +21,6 @@ def ws(example: Path, run_in, smtp_server) -> Path:
     _, port = smtp_server()
     rich(example, run_in(example), port)
     return example
-
-
-def all_files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def fresh(run_in, root: Path, tmp_path: Path, name: str) -> dict[str, bytes]:

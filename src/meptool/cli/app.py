@@ -250,10 +250,8 @@ def _build_group(name: str) -> Any:
         for info in sub.registered_commands
         if info.callback is not None
     }
-    if isinstance(built, SuggestingGroup):  # every group of meptool's (`common.group`)
-        built.later(builders)
-    else:  # pragma: no cover - a group made otherwise: all its commands, now
-        built.commands.update({n: build() for n, build in builders.items()})
+    assert isinstance(built, SuggestingGroup), "every group is made by `common.group`"
+    built.later(builders)
     return built
 
 

@@ -198,12 +198,9 @@ class Index:
             return None
         query = _BULK if self.with_facts else _BULK_SUMMARIES
         try:
-            found: tuple[Any, ...] | None = self.db.execute(
-                f"{query} WHERE name = ?", (name,)
-            ).fetchone()
+            return next(_named(self.db, query, [name]), None)
         except Exception:  # a broken cache is only slower, never fatal
             return None
-        return found
 
     def data(self, name: str, key: Key, row: Row) -> str | None:
         """The data of a valid row (one query), or None when it does not check out."""
@@ -321,16 +318,13 @@ def _refreshing(
     query = _BULK if facts else _BULK_SUMMARIES
     index.partial = only
     try:
-        if only and len(index.names) <= FEW:
-            wanted = [n for n, _ in index.names]
-            for i in range(0, len(wanted), 500):
-                part = wanted[i : i + 500]
-                marks = ",".join("?" * len(part))
-                for found in db.execute(f"{query} WHERE name IN ({marks})", part):
-                    cached[found[0]] = found
-        else:
-            for found in db.execute(query):
-                cached[found[0]] = found
+        found_rows = (
+            _named(db, query, [n for n, _ in index.names])
+            if only and len(index.names) <= FEW
+            else db.execute(query)
+        )
+        for found in found_rows:
+            cached[found[0]] = found
     except Exception:
         index.close()
         cached.clear()
@@ -413,6 +407,13 @@ class _Writer:
     def commit(self) -> None:
         self.flush()
         self.db.execute("COMMIT")
+
+
+def _named(db: sqlite3.Connection, query: str, names: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows `query` (a bulk read) gives for the files `names`, 500 names a query."""
+    for i in range(0, len(names), 500):
+        part = names[i : i + 500]
+        yield from db.execute(f"{query} WHERE name IN ({','.join('?' * len(part))})", part)
 
 
 def _key(found: tuple[Any, ...] | None) -> Key | None:

@@ -184,7 +184,10 @@ def _exchange(a: str | Path, b: str | Path) -> bool:
 
 def _identity(path: str | Path) -> tuple[int, int, int, int]:
     """What tells one saved file from another without reading it: its inode, size and time."""
-    st = os.lstat(path)
+    return _identity_of(os.lstat(path))
+
+
+def _identity_of(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -204,7 +207,7 @@ def _replace_checked(tmp: str, target: Path, expect: str, source: str) -> None:
         data = fh.read(MAX_BYTES + 1)
     if sha256(data) != expect:
         raise _changed(source)
-    before = (checked.st_dev, checked.st_ino, checked.st_size, checked.st_mtime_ns)
+    before = _identity_of(checked)
     mine = _identity(tmp)
     if not _exchange(tmp, target):
         os.replace(tmp, target)

@@ -38,8 +38,7 @@ def revive(data: dict[str, Any], tz: dt.tzinfo) -> dict[str, Any]:
     for name in TIMES:
         value = data.get(name)
         if isinstance(value, str):
-            moment = dt.datetime.fromisoformat(value)
-            data[name] = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+            data[name] = moment(value, tz)
     return data
 
 

@@ -68,14 +68,19 @@ class Tree:
         processes), so they are made while the rest is rendered; `swap` makes the others
         and waits for these."""
         self.start()
+        self.linking += [submit(_link_all, *task) for task in self.links_left()]
+
+    def links_left(self) -> list[tuple[str, str, list[str]]]:
+        """`_link_all`'s tasks for the files carried over and not linked yet (then counted
+        as linked): (old folder, new folder, up to `LINKS_PER_TASK` names)."""
+        tasks = []
         for folder, names in _by_folder(self.keep[self._linked :]).items():
             inside = f"/{folder}" if folder else ""
             for i in range(0, len(names), LINKS_PER_TASK):
                 part = names[i : i + LINKS_PER_TASK]
-                self.linking.append(
-                    submit(_link_all, f"{self.out}{inside}", f"{self.tmp}{inside}", part)
-                )
+                tasks.append((f"{self.out}{inside}", f"{self.tmp}{inside}", part))
         self._linked = len(self.keep)
+        return tasks
 
     def start(self) -> None:
         """Make the temporary folder (empty) if not yet made."""
@@ -175,9 +180,8 @@ def swap(ws: Workspace, tree: Tree, manifest: bytes) -> None:
         tree._folder(tmp / MANIFEST)
         for future in tree.linking:
             future.result()  # an OSError made there is raised here
-        for folder, names in _by_folder(tree.keep[tree._linked :]).items():
-            inside = f"/{folder}" if folder else ""
-            _link_all(f"{out}{inside}", f"{tmp}{inside}", names)
+        for task in tree.links_left():
+            _link_all(*task)
         with open(tmp / MANIFEST, "wb") as fh:
             fh.write(manifest)
             fh.flush()

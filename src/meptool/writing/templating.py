@@ -309,6 +309,11 @@ def _check_size(name: str, text: str) -> None:
         )
 
 
+def _alarm(signum: int, frame: Any) -> None:
+    """The SIGALRM handler of a bounded rendering."""
+    raise RenderTimeout
+
+
 @contextlib.contextmanager
 def many() -> Iterator[None]:
     """Bound many renderings at lower cost: the alarm's handler and the memory limit are set
@@ -328,10 +333,7 @@ def many() -> Iterator[None]:
         yield
         return
 
-    def alarm(signum: int, frame: Any) -> None:
-        raise RenderTimeout
-
-    previous = signal.signal(signal.SIGALRM, alarm)
+    previous = signal.signal(signal.SIGALRM, _alarm)
     token = _BATCH.set(render_seconds())
     try:
         with _memory_limit():
@@ -363,13 +365,9 @@ def _bounded() -> Iterator[None]:
     stack = contextlib.ExitStack()
     with stack:
         if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-
-            def alarm(signum: int, frame: Any) -> None:
-                raise RenderTimeout
-
             import time
 
-            previous = signal.signal(signal.SIGALRM, alarm)
+            previous = signal.signal(signal.SIGALRM, _alarm)
             started = time.monotonic()
             outer, _ = signal.setitimer(signal.ITIMER_REAL, render_seconds())
 
