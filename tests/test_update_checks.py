@@ -210,3 +210,25 @@ def test_check_refuses_unknown_target(example: Path, run_in) -> None:
     assert result.exit_code == 3
     none = run_in(example)("update", "check", ID)
     assert none.exit_code == 3 and "no client update yet" in none.stderr
+
+
+def test_a_resolution_with_its_fix_still_in_progress_is_flagged(example: Path, run_in) -> None:
+    """A resolution says the fix is in production: a corrective action the client reads as
+    still in progress contradicts it. The status change says so first, the check then."""
+    run = run_in(example)
+    moved = run("incident", "status", ID, "resolved")
+    assert moved.exit_code == 0, moved.output
+    assert f"Next: mark the fix done with 'meptool incident action {ID} A1 --status done'" in (
+        moved.stderr
+    )
+    assert run("update", "draft", ID, "--format", "md").exit_code == 0
+    found = run("update", "check", ID)
+    assert found.exit_code == 0, found.output  # a warning, not a refusal
+    assert "warning: unfinished-fix:" in found.output
+    wanted = f"corrective action A1 is still doing: mark it with 'meptool incident action {ID} A1"
+    assert wanted in found.output
+    assert "(from corrective_plan[0].status)" in found.output
+    assert run("incident", "action", ID, "A1", "--status", "done").exit_code == 0
+    assert run("update", "draft", ID, "--format", "md").exit_code == 0
+    again = run("update", "check", ID)
+    assert again.exit_code == 0 and "unfinished-fix" not in again.output, again.output

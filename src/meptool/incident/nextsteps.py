@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from meptool.model.enums import ActionStatus, Audience, ContactKind, Status
+from meptool.model.enums import ActionStatus, ActionType, Audience, ContactKind, Status
 
 if TYPE_CHECKING:
     from meptool.model.incident import Incident
@@ -51,6 +51,17 @@ def after(step: str, incident: Incident, *, require_approval: bool = True) -> st
             return f"the fix is done: 'meptool incident status {i} resolved'."
         return f"follow the plan with 'meptool incident show {i}'."
     if step == "status":
+        if incident.status is Status.RESOLVED:
+            open_fix = [
+                a.id
+                for a in incident.corrective_plan
+                if a.type is ActionType.CORRECTIVE and a.status is not ActionStatus.DONE
+            ]
+            if open_fix:  # the resolution will say the fix is in production
+                return (
+                    f"mark the fix done with 'meptool incident action {i} {open_fix[0]} "
+                    f"--status done', then tell the client with {_draft(i)}."
+                )
         if incident.status in (Status.MITIGATED, Status.RESOLVED):
             return f"tell the client with {_draft(i)}."
         if incident.status == Status.CLOSED:

@@ -18,7 +18,15 @@ from typing import Any
 
 from meptool.errors import InputError, NotFoundError, UsageError
 from meptool.files.workspace import Workspace
-from meptool.model.enums import Audience, CommStatus, EntryKind, Language
+from meptool.model.enums import (
+    ActionStatus,
+    ActionType,
+    Audience,
+    CommStatus,
+    EntryKind,
+    Language,
+    Status,
+)
 from meptool.model.incident import Communication, Incident
 from meptool.updates.check import Finding
 
@@ -467,7 +475,8 @@ def check_comm(ws: Workspace, incident: Incident, comm: Communication) -> list[F
         (resolve(ws, f), comm.audience) for f in comm.files
     ]
     findings = check_files(ws, incident, files, comm.language.value, invitation=not comm.is_update)
-    return findings + staleness(incident, comm, comm.files[0] if comm.files else incident.id)
+    source = comm.files[0] if comm.files else incident.id
+    return findings + staleness(incident, comm, source) + unfinished_fix(incident, comm, source)
 
 
 # What a timeline entry of each kind says changed (EntryKind values).
@@ -514,6 +523,31 @@ def staleness(incident: Incident, comm: Communication, source: str) -> list[Find
             None,
             "timeline",
         )
+    ]
+
+
+def unfinished_fix(incident: Incident, comm: Communication, source: str) -> list[Finding]:
+    """A warning when a resolution, which says the fix is in production, lists a corrective
+    action still to do or in progress (not once it is sent)."""
+    if comm.status == CommStatus.SENT or not comm.is_update:
+        return []
+    if incident.status not in (Status.RESOLVED, Status.CLOSED):
+        return []
+    return [
+        Finding(
+            "unfinished-fix",
+            "warning",
+            f"the resolution says the fix is in production, but corrective action {a.id} is "
+            f"still {a.status.value}: mark it with 'meptool incident action {incident.id} "
+            f"{a.id} --status done', then draft again",
+            source,
+            None,
+            f"corrective_plan[{n}].status",
+        )
+        for n, a in enumerate(incident.corrective_plan)
+        if a.client_visible
+        and a.type is ActionType.CORRECTIVE
+        and a.status is not ActionStatus.DONE
     ]
 
 
