@@ -95,6 +95,26 @@ def test_file_changed_since_read_is_not_overwritten(workspace: Path) -> None:
     assert path.read_text() == edited
 
 
+def test_an_incident_already_read_is_used_only_while_the_file_holds_the_same_bytes(
+    workspace: Path,
+) -> None:
+    ws = Workspace(workspace)
+    path = put(workspace, "MEP-2026-001", (GOLDEN / "hand_commented.yaml").read_text())
+    known = store.read(ws, "MEP-2026-001")
+    with store.edit(ws, "MEP-2026-001", known=known) as ed:
+        assert ed.incident is known[0]  # the same bytes: not parsed and validated again
+        ed.set("status", value="acknowledged")
+    assert ed.written == store.read(ws, "MEP-2026-001")[1]  # chained to the next edit
+    # Saved by someone in between: read again, their save kept, no conflict.
+    path.write_text(path.read_text().replace("rollback lancé", "rollback lancé à 19 h"))
+    with store.edit(ws, "MEP-2026-001", known=known) as ed:
+        assert ed.incident is not known[0]
+        assert ed.incident.status.value == "acknowledged"
+        ed.set("severity", value="major")
+    text = path.read_text()
+    assert "rollback lancé à 19 h" in text and "severity: major" in text
+
+
 def test_symlinked_file_stays_a_symlink_with_its_mode(workspace: Path) -> None:
     ws = Workspace(workspace)
     real = workspace / "elsewhere.yaml"

@@ -152,15 +152,16 @@ def draft_cmd(
             "red",
         )
         raise typer.Exit(1)
-    _next(ws, incident_id, "draft")
+    _next(ws, incident_id, "draft", results[-1].incident)
 
 
-def _next(ws: Any, incident_id: str, step: str) -> None:
-    """The "Next:" line, and who has had no update yet."""
+def _next(ws: Any, incident_id: str, step: str, incident: Any = None) -> None:
+    """The "Next:" line, and who has had no update yet (`incident`: as just written)."""
     from meptool.files.store import read
     from meptool.incident.nextsteps import after, unreached
 
-    incident, _ = read(ws, incident_id)
+    if incident is None:
+        incident, _ = read(ws, incident_id)
     for line in unreached(incident):
         note(f"Note: {line}", "yellow")
     note(f"Next: {after(step, incident, require_approval=ws.config.require_approval)}")

@@ -48,19 +48,10 @@ def read_bytes(path: Path) -> bytes:
 
 def parse(raw: bytes | str, source: str, tz: dt.tzinfo) -> Incident:
     """Validate incident bytes; InvalidFile with every located problem."""
-    from pydantic import ValidationError
-
-    from meptool.files.validation import validate
-    from meptool.files.yamlio import load, load_data
+    from meptool.files import validation
     from meptool.model.incident import Incident
 
-    data = load_data(raw)  # quick, without positions; they are only needed for problems
-    if data is not None:
-        try:
-            return Incident.model_validate(data, context={"tz": tz})
-        except ValidationError:
-            pass
-    return validate(load(raw, source), Incident, {"tz": tz})
+    return validation.parse(raw, source, Incident, {"tz": tz})
 
 
 @dataclass(frozen=True)
@@ -365,6 +356,7 @@ class Editor:
     text: str
     ops: list[tuple[str, tuple[str | int, ...], Any]] = field(default_factory=list)
     result: Incident | None = None
+    written: Snapshot | None = None  # what the file holds: as read, then as written
 
     @property
     def changed(self) -> bool:
@@ -410,11 +402,20 @@ class Editor:
 
 
 @contextlib.contextmanager
-def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> Iterator[Editor]:
+def edit(
+    ws: Workspace,
+    incident_id: str,
+    expected: Snapshot | None = None,
+    *,
+    known: tuple[Incident, Snapshot] | None = None,
+) -> Iterator[Editor]:
     """Edit an incident under its lock; written atomically on a clean exit.
 
     `expected` is what the caller read before (e.g. before prompting): if the
     file changed since, nothing is written and ConflictError (exit 4) is raised.
+    `known` is an incident the caller already read, and what the file held then:
+    used as it is if the file still holds the same bytes (a validation spared),
+    read again otherwise — never a conflict.
     """
     from meptool.files.yamledit import edit_text
 
@@ -423,15 +424,19 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
     source = ws.display(path)
     with locked(ws, incident_id):
         raw = read_bytes(path)
-        if expected is not None and sha256(raw) != expected.sha256:
+        digest = sha256(raw)
+        if expected is not None and digest != expected.sha256:
             raise _changed(source)
-        incident = _defaults(ws, parse(raw, source, ws.tz))
+        if known is not None and known[1].path == path and known[1].sha256 == digest:
+            incident = known[0]
+        else:
+            incident = _defaults(ws, parse(raw, source, ws.tz))
         original = raw.decode("utf-8")
         # Edits are made on "\n" lines and written back with the file's own line ends
         # (CRLF from Windows, a lone CR from old Mac editors), never a mix.
         newline = "\r\n" if "\r\n" in original else ("\r" if "\r" in original else "\n")
         text = original.replace("\r\n", "\n").replace("\r", "\n")
-        editor = Editor(ws, path, incident, text)
+        editor = Editor(ws, path, incident, text, written=Snapshot(path, digest))
         yield editor
         if not editor.changed:
             editor.result = incident
@@ -450,7 +455,9 @@ def edit(ws: Workspace, incident_id: str, expected: Snapshot | None = None) -> I
                 f"{source} was not changed: the change would make it invalid:\n{details}",
                 hint="check the values given to the command",
             ) from None
-        atomic_write(path, new_text.encode("utf-8"), expect=sha256(raw), source=source)
+        data = new_text.encode("utf-8")
+        atomic_write(path, data, expect=digest, source=source)
+        editor.written = Snapshot(path, sha256(data))
 
 
 def _changed(source: str, kept: Path | None = None) -> ConflictError:

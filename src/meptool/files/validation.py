@@ -23,6 +23,25 @@ def validate(doc: Document, model: type[M], context: dict[str, Any] | None = Non
         raise InvalidFile(problems(doc, model, exc)) from None
 
 
+def parse(
+    raw: bytes | str, source: str, model: type[M], context: dict[str, Any] | None = None
+) -> M:
+    """Validate a YAML file's bytes as `model`; InvalidFile with every located problem.
+
+    The quick parse first (no positions: they only serve to report problems);
+    the full one only for a file it does not take, or whose data does not validate.
+    """
+    from meptool.files.yamlio import load, load_data
+
+    data = load_data(raw)
+    if data is not None:
+        try:
+            return model.model_validate(data, context=context or {})
+        except ValidationError:
+            pass
+    return validate(load(raw, source), model, context)
+
+
 MAX_PROBLEMS = 50
 
 

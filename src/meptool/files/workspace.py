@@ -63,12 +63,13 @@ class Workspace:
     @cached_property
     def config(self) -> Config:
         """`meptool.yaml`, validated (errors located)."""
-        from meptool.files.validation import validate
-        from meptool.files.yamlio import load_file
+        from meptool.files.validation import parse
+        from meptool.files.yamldoc import MAX_BYTES
         from meptool.model.config import Config
 
-        doc = load_file(self.config_path, self.display(self.config_path))
-        return validate(doc, Config)
+        with self.config_path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        return parse(raw, self.display(self.config_path), Config)
 
     @property
     def config_path(self) -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 
 from meptool.errors import InputError, InvalidFile
 from meptool.files.yamldoc import Document, Path_, Span, plain_scalar
-from meptool.files.yamlio import guess_indent, guess_mapping_indent, load
+from meptool.files.yamlio import guess_indent, guess_mapping_indent, load, load_data
 
 Op = tuple[str, Path_, Any]
 
@@ -338,21 +338,28 @@ def _get(data: Any, path: Path_) -> Any:
     return data
 
 
+def _data(text: str) -> Any:
+    """The data of a YAML text: the quick parse when it can, else the full one (which
+    raises InvalidFile with located problems)."""
+    data = load_data(text)
+    return data if data is not None else load(text, "<edit>").data
+
+
 def edit_text(text: str, ops: list[Op], order: tuple[str, ...] = ()) -> str:
     """`text` with the operations applied, everything else kept byte for byte.
 
     New top-level keys are placed after their predecessor in `order`.
     """
-    expected = apply_plain(load(text, "<edit>").data, ops)
+    expected = apply_plain(_data(text), ops)
     try:
         result = TextEdit(text, order).apply(ops)
-        if load(result, "<edit>").data == expected:
+        if _data(result) == expected:
             return result
     except Unsupported:
         pass
     try:
         result = _round_trip(text, ops)
-        if load(result, "<edit>").data == expected:
+        if _data(result) == expected:
             return result
     except InvalidFile:
         pass

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meptool.errors import InputError, NotFoundError, UsageError
 from meptool.files.workspace import Workspace
@@ -29,6 +29,9 @@ from meptool.model.enums import (
 )
 from meptool.model.incident import Communication, Incident
 from meptool.updates.check import Finding
+
+if TYPE_CHECKING:
+    from meptool.files.store import Snapshot
 
 FORMATS = ("eml", "md", "html", "txt")
 DEFAULT_FORMATS = ("eml", "md")
@@ -47,6 +50,8 @@ class DraftResult:
     kind: str
     next_update: dt.datetime
     printed: str | None = None
+    incident: Incident | None = None  # the incident as written, with this draft logged
+    written: Snapshot | None = None  # what its file holds now
 
 
 def parse_formats(
@@ -133,8 +138,12 @@ def draft(
     formats: list[str] | None = None,
     output: str | None = None,
     force: bool = False,
+    known: tuple[Incident, Snapshot] | None = None,
 ) -> DraftResult:
-    """Render the next update, write its files and log it (unless `output` is '-')."""
+    """Render the next update, write its files and log it (unless `output` is '-').
+
+    `known`: the incident as the caller read it (see `store.edit`).
+    """
     from meptool.files import store
 
     formats = formats or list(DEFAULT_FORMATS)
@@ -156,7 +165,7 @@ def draft(
             built.next_update,
             printed=built.contents[formats[0]].decode("utf-8"),
         )
-    with store.edit(ws, incident_id) as ed:
+    with store.edit(ws, incident_id, known=known) as ed:
         incident = ed.incident
         seq = max((c.seq for c in incident.communications), default=0) + 1
         built = _build(ws, incident, audience=audience, language=language, formats=formats, seq=seq)
@@ -192,7 +201,15 @@ def draft(
         ed.append("communications", item=item)
     findings = check_files(ws, incident, [(p, audience) for p in paths], built.language)
     return DraftResult(
-        seq, built.subject, paths, findings, built.recipients, built.kind, built.next_update
+        seq,
+        built.subject,
+        paths,
+        findings,
+        built.recipients,
+        built.kind,
+        built.next_update,
+        incident=ed.result,
+        written=ed.written,
     )
 
 
@@ -245,8 +262,10 @@ def draft_each(
     from meptool.updates import compose
 
     langs: list[str] = []
+    known: tuple[Incident, Snapshot] | None = None
     if language is None and output is None:
-        incident, _ = store.read(ws, incident_id)
+        known = store.read(ws, incident_id)
+        incident = known[0]
         langs = compose.languages(incident, audience, ws.config.language.value)
     if len(langs) <= 1:
         return [
@@ -258,6 +277,7 @@ def draft_each(
                 formats=formats,
                 output=output,
                 force=force,
+                known=known,
             )
         ]
     from meptool.model.texts import require
@@ -269,10 +289,19 @@ def draft_each(
             technical=audience != Audience.DECISION_MAKERS,
             what=f"an update for {audience.value}",
         )
-    return [
-        draft(ws, incident_id, audience=audience, language=Language(lang), formats=formats)
-        for lang in langs
-    ]
+    results: list[DraftResult] = []
+    for lang in langs:  # each draft edits the file the previous one wrote
+        result = draft(
+            ws,
+            incident_id,
+            audience=audience,
+            language=Language(lang),
+            formats=formats,
+            known=known,
+        )
+        results.append(result)
+        known = (result.incident, result.written) if result.incident and result.written else None
+    return results
 
 
 @dataclass
