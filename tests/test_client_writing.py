@@ -132,6 +132,27 @@ def test_localized_text_reads_as_the_incident_language() -> None:
     assert Localized("Paiements refusés").in_language("en", "fr") is None
 
 
+def test_a_validated_incident_reads_its_two_language_texts_in_its_language() -> None:
+    from meptool.files.yamlio import load_data
+    from meptool.model import texts
+    from meptool.model.incident import Incident
+
+    raw = (Path(__file__).resolve().parents[1] / "examples/workspace/incidents" / ID).joinpath(
+        "incident.yaml"
+    )
+    data = load_data(raw.read_bytes())
+    assert data is not None
+    data["language"] = "en"
+    data["title"] = {"fr": "Paiements refusés", "en": "Payments refused"}
+    summary = data["impact"]["summary"]  # one language: reads the same in every one
+    incident = Incident.model_validate(data, context={"tz": PARIS})
+    assert str(incident.title) == "Payments refused"
+    assert incident.impact is not None and incident.impact.summary == summary
+    french = texts.localized(incident, "fr")
+    assert str(french.title) == "Paiements refusés" and str(incident.title) == "Payments refused"
+    assert french.title.translations == incident.title.translations
+
+
 def translate_flags() -> list[str]:
     english = {
         "title": "Foreign card payments refused after release 2.3.0",

@@ -39,11 +39,17 @@ def home(incident: Incident, default: str = "fr") -> str:
 
 def client_fields(incident: Incident) -> Iterator[Field]:
     """Every client-facing text of the incident that is filled in."""
+    for keys, value, technical in _filled(incident):
+        path = ".".join(str(k) if isinstance(k, str) else f"[{k}]" for k in keys)
+        yield Field(path.replace(".[", "["), keys, value, technical)
+
+
+def _filled(incident: Incident) -> Iterator[tuple[tuple[str | int, ...], Localized, bool]]:
+    """Where each filled-in client-facing text is, the text, and whether it is technical."""
 
     def one(keys: tuple[str | int, ...], value: Localized | None, technical: bool = False) -> Any:
         if value is not None and str(value).strip():
-            path = ".".join(str(k) if isinstance(k, str) else f"[{k}]" for k in keys)
-            yield Field(path.replace(".[", "["), keys, value, technical)
+            yield keys, value, technical
 
     yield from one(("title",), incident.title)
     if incident.impact:
@@ -107,9 +113,14 @@ def require(incident: Incident, lang: str, *, technical: bool = True, what: str)
 
 
 def prime(incident: Incident, lang: str) -> None:
-    """Make every two-language text read, as a `str`, in `lang` (in place)."""
-    for f in list(client_fields(incident)):
-        _assign(incident, f.keys, f.value.primed(lang))
+    """Make every two-language text read, as a `str`, in `lang` (in place).
+
+    Run by every validation: a text given in one language reads the same in all, so
+    only those with translations are touched.
+    """
+    for keys, value, _ in list(_filled(incident)):
+        if value.translations:
+            _assign(incident, keys, value.primed(lang))
     if incident.detected_by is not None:
         incident.detected_by = incident.detected_by.primed(lang)
 
