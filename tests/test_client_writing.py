@@ -137,10 +137,8 @@ def test_a_validated_incident_reads_its_two_language_texts_in_its_language() -> 
     from meptool.model import texts
     from meptool.model.incident import Incident
 
-    raw = (Path(__file__).resolve().parents[1] / "examples/workspace/incidents" / ID).joinpath(
-        "incident.yaml"
-    )
-    data = load_data(raw.read_bytes())
+    example = Path(__file__).resolve().parents[1] / "examples" / "workspace"
+    data = load_data((example / "incidents" / ID / "incident.yaml").read_bytes())
     assert data is not None
     data["language"] = "en"
     data["title"] = {"fr": "Paiements refusés", "en": "Payments refused"}
