@@ -131,3 +131,13 @@ def test_printable_escapes_and_json_stays_valid() -> None:
     encoded = json_text({"t": text})
     assert not RAW.search(encoded)
     assert json.loads(encoded) == {"t": text}
+
+
+def test_a_piped_warning_is_the_text_as_written_and_drives_nothing(capsys) -> None:
+    from meptool.cli.output import warning
+
+    warning("MEP-2026-001: C:\\[rapport]\tvide \x1b[2J\u202e")
+    err = capsys.readouterr().err
+    # Rich's own line, tabs expanded as Rich does; a backslash before a bracket is kept.
+    assert err == "warning: MEP-2026-001: C:\\[rapport]     vide \\x1b[2J\\u202e\n"
+    assert not RAW.search(err)

@@ -60,9 +60,7 @@ def build(
       meptool portal build
       meptool portal build --client "Maison Dupont" --output public
     """
-    from rich.markup import escape
-
-    from meptool.cli.output import echo, error, info, print_json
+    from meptool.cli.output import echo, error, info, print_json, warning
     from meptool.portal.build import build as run_build
 
     state = settings(ctx, workspace, no_input)
@@ -71,7 +69,7 @@ def build(
         ws, client=client, lang=lang.value if lang else None, output=output, force=force
     )
     for line in result.warnings:
-        info(f"[yellow]warning:[/] {escape(line)}")
+        warning(line)
     for line in result.problems:
         error(line)
     if result.invalid:

@@ -195,9 +195,7 @@ def _portfolio(
 ) -> None:
     import sys
 
-    from rich.markup import escape
-
-    from meptool.cli.output import info
+    from meptool.cli.output import info, warning
     from meptool.incident import reading
     from meptool.reports import portfolio, portfoliodoc
     from meptool.values import parse_date
@@ -233,12 +231,12 @@ def _portfolio(
         if progress is not None:
             progress.stop()
     for path in result.invalid[:10]:
-        info(f"[yellow]warning:[/] {escape(path)} is invalid and was skipped")
+        warning(f"{path} is invalid and was skipped")
     if len(result.invalid) > 10:
         from meptool.labels import count
 
         more = count(len(result.invalid) - 10, "more invalid file", "more invalid files", "en")
-        info(f"[yellow]warning:[/] … and {more}")
+        warning(f"… and {more}")
     if result.invalid:
         info("see 'meptool incident validate' for the problems")
     text = portfoliodoc.render(ws, result, fmt)
