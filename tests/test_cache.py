@@ -544,36 +544,36 @@ def test_rows_asked_for_by_name(gen: Path, monkeypatch: pytest.MonkeyPatch) -> N
     """`refresh(only=True)`: only the files named are read in bulk and brought up to date;
     another file's row is fetched by its name, not parsed; nothing else is removed."""
     ws = Workspace(gen)
-    counter = Counter(monkeypatch)
-    check(gen, monkeypatch, counter)
-    parsed = counter.calls
-    files = sorted(gen.glob("incidents/*/incident.yaml"))
-    edited, gone, other = files[0], files[1], files[2]
-    edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
-    age(gen, edited)
-    gone.unlink()
-    gone.parent.rmdir()
-    statements = traced_sql(monkeypatch)
-    keys = dict(cache.scan_names(ws))
-    name = edited.parent.name
-    index = reading.index(ws, [(name, keys[name])])
-    try:
-        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-        assert [s for s in selects if "FROM files" in s] == [
-            f"{cache._BULK_SUMMARIES} WHERE name IN ('{name}')"
-        ]
-        assert counter.calls == parsed + 1  # the edited file alone
-        row = index.row(name, keys[name])
-        assert row.ok and "Edited" in (index.data(name, keys[name], row) or "")
-        kept = index.row(other.parent.name, keys[other.parent.name])  # by name, not parsed
-        assert kept.ok and counter.calls == parsed + 1
-    finally:
-        index.close()
-    db = sqlite3.connect(cache.cache_file(ws))
-    names = {n for (n,) in db.execute("SELECT name FROM files")}
-    db.close()
-    assert gone.parent.name in names  # left alone: a full refresh removes it
-    monkeypatch.undo()
+    with monkeypatch.context() as m:
+        counter = Counter(m)
+        check(gen, m, counter)
+        parsed = counter.calls
+        files = sorted(gen.glob("incidents/*/incident.yaml"))
+        edited, gone, other = files[0], files[1], files[2]
+        edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
+        age(gen, edited)
+        gone.unlink()
+        gone.parent.rmdir()
+        statements = traced_sql(m)
+        keys = dict(cache.scan_names(ws))
+        name = edited.parent.name
+        index = reading.index(ws, [(name, keys[name])])
+        try:
+            selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+            assert [s for s in selects if "FROM files" in s] == [
+                f"{cache._BULK_SUMMARIES} WHERE name IN ('{name}')"
+            ]
+            assert counter.calls == parsed + 1  # the edited file alone
+            row = index.row(name, keys[name])
+            assert row.ok and "Edited" in (index.data(name, keys[name], row) or "")
+            kept = index.row(other.parent.name, keys[other.parent.name])  # by name, not parsed
+            assert kept.ok and counter.calls == parsed + 1
+        finally:
+            index.close()
+        db = sqlite3.connect(cache.cache_file(ws))
+        names = {n for (n,) in db.execute("SELECT name FROM files")}
+        db.close()
+        assert gone.parent.name in names  # left alone: a full refresh removes it
     assert check(gen, monkeypatch, Counter(monkeypatch)) == 0
     db = sqlite3.connect(cache.cache_file(ws))
     assert gone.parent.name not in {n for (n,) in db.execute("SELECT name FROM files")}

@@ -38,9 +38,9 @@ def test_a_hand_save_while_meptool_writes_its_file_is_kept(
             saved.append(True)
             _hand_save(path, "hand save during fsync")
 
-    monkeypatch.setattr(store.os, "fsync", fsync_then_editor)
-    result = run_in(example)("incident", "note", ID, "--text", "Note de meptool")
-    monkeypatch.undo()
+    with monkeypatch.context() as m:
+        m.setattr(store.os, "fsync", fsync_then_editor)
+        result = run_in(example)("incident", "note", ID, "--text", "Note de meptool")
     assert saved
     assert result.exit_code == 4, result.output
     assert "changed on disk" in result.output

@@ -121,9 +121,9 @@ def test_a_full_disk_during_the_write_leaves_the_old_file(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(store.os, "fsync", full)
-    result = run_in(example)("incident", "note", ID, "--text", "x")
-    monkeypatch.undo()
+    with monkeypatch.context() as m:
+        m.setattr(store.os, "fsync", full)
+        result = run_in(example)("incident", "note", ID, "--text", "x")
     assert result.exit_code == 1, result.output
     assert "incident.yaml: No space left on device" in result.output
     assert (example / INCIDENT).read_bytes() == before

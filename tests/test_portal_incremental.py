@@ -89,15 +89,15 @@ def test_pages_rendered_in_worker_processes_are_the_same_bytes(
     from meptool.portal import pages
 
     here = fresh(run_in, ws, tmp_path, "here")
-    monkeypatch.setattr(pages, "PARALLEL_MIN", 1)  # even two incidents go to the workers
-    monkeypatch.setattr(pages, "CHUNK", 1)
-    assert fresh(run_in, ws, tmp_path, "workers") == here
-    # and incrementally: one incident changed, rendered by a worker, the rest carried over
-    shutil.copytree(tmp_path / "workers", tmp_path / "before")
-    edit(ws, "MEP-2026-002", "severity: minor", "severity: major")
-    out = tmp_path / "workers"
-    assert run_in(ws)("portal", "build", "--output", str(out)).exit_code == 0
-    monkeypatch.undo()
+    with monkeypatch.context() as m:
+        m.setattr(pages, "PARALLEL_MIN", 1)  # even two incidents go to the workers
+        m.setattr(pages, "CHUNK", 1)
+        assert fresh(run_in, ws, tmp_path, "workers") == here
+        # and incrementally: one incident changed, rendered by a worker, the rest carried over
+        shutil.copytree(tmp_path / "workers", tmp_path / "before")
+        edit(ws, "MEP-2026-002", "severity: minor", "severity: major")
+        out = tmp_path / "workers"
+        assert run_in(ws)("portal", "build", "--output", str(out)).exit_code == 0
     assert all_files(out) == fresh(run_in, ws, tmp_path, "after")
     assert all_files(out) != all_files(tmp_path / "before")
 

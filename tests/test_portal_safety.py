@@ -167,7 +167,6 @@ def test_a_failed_build_leaves_the_old_site_whole(example: Path, run_in, monkeyp
             raise OSError(28, "No space left on device")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pages, "incident_page", flaky)
     path = example / "incidents" / "MEP-2026-002" / "incident.yaml"
     path.write_text(path.read_text("utf-8").replace("minor", "major", 1), "utf-8")
     path = example / "incidents" / ID / "incident.yaml"
@@ -175,11 +174,11 @@ def test_a_failed_build_leaves_the_old_site_whole(example: Path, run_in, monkeyp
     from meptool.files.workspace import Workspace
     from meptool.portal.build import build
 
-    with pytest.raises(OSError):
+    with monkeypatch.context() as m, pytest.raises(OSError):
+        m.setattr(pages, "incident_page", flaky)
         build(Workspace(example))
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert [p.name for p in example.iterdir() if p.name.endswith(".tmp")] == []
-    monkeypatch.undo()
     assert run_in(example)("portal", "build").exit_code == 0
 
 
