@@ -141,3 +141,10 @@ def test_a_piped_warning_is_the_text_as_written_and_drives_nothing(capsys) -> No
     # Rich's own line, tabs expanded as Rich does; a backslash before a bracket is kept.
     assert err == "warning: MEP-2026-001: C:\\[rapport]     vide \\x1b[2J\\u202e\n"
     assert not RAW.search(err)
+
+
+def test_a_step_s_note_drives_nothing_either(capsys) -> None:
+    from meptool.cli.update import note
+
+    note("subject: Paiement\x1b]0;pwned\x07 refusé", "yellow")
+    assert capsys.readouterr().err == "subject: Paiement\\x1b]0;pwned\\x07 refusé\n"

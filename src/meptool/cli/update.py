@@ -33,7 +33,9 @@ def note(text: str, style: str | None = None) -> None:
     import sys
 
     from meptool.cli.output import _colour
+    from meptool.safetext import printable
 
+    text = printable(text)  # nothing printed may drive the terminal (see safetext)
     if not sys.stderr.isatty() and not _colour(sys.stderr):
         sys.stderr.write(text + "\n")  # what Rich prints there, without importing it
         return
