@@ -83,12 +83,13 @@ def warning(text: str) -> None:
     """
     from meptool.safetext import printable
 
-    line = f"warning: {printable(text)}"
+    shown = printable(text)
     if sys.stderr.isatty() or _colour(sys.stderr):
         from rich.markup import escape
 
-        err_console().print(f"[yellow]warning:[/] {escape(line[9:])}")
+        err_console().print(f"[yellow]warning:[/] {escape(shown)}")
         return
+    line = f"warning: {shown}"
     if "\t" in line:  # Rich expands tabs by their cells' width
         from rich.text import Text
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from meptool.errors import ConflictError, InputError, InvalidFile, from_os_error
 from meptool.files.locks import locked as locked  # noqa: PLC0414 - `store.locked` for callers
 from meptool.files.workspace import ID_RE, INCIDENT_FILE, Workspace, check_id
-from meptool.files.yamldoc import MAX_BYTES
+from meptool.files.yamldoc import MAX_BYTES, read_capped
 
 if TYPE_CHECKING:
     from meptool.model.incident import Incident
@@ -42,8 +42,7 @@ def sha256(data: bytes) -> str:
 
 def read_bytes(path: Path) -> bytes:
     """A file's bytes, reading at most one byte past the size limit."""
-    with path.open("rb") as fh:
-        return fh.read(MAX_BYTES + 1)
+    return read_capped(path)
 
 
 def parse(raw: bytes | str, source: str, tz: dt.tzinfo) -> Incident:

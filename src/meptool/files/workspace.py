@@ -64,12 +64,10 @@ class Workspace:
     def config(self) -> Config:
         """`meptool.yaml`, validated (errors located)."""
         from meptool.files.validation import parse
-        from meptool.files.yamldoc import MAX_BYTES
+        from meptool.files.yamldoc import read_capped
         from meptool.model.config import Config
 
-        with self.config_path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-        return parse(raw, self.display(self.config_path), Config)
+        return parse(read_capped(self.config_path), self.display(self.config_path), Config)
 
     @property
     def config_path(self) -> Path:

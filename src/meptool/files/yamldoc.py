@@ -84,6 +84,13 @@ def position(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
+def read_capped(path: Any) -> bytes:
+    """A file's bytes, reading at most one byte past the size limit (which `decode`
+    then reports)."""
+    with open(path, "rb") as fh:
+        return fh.read(MAX_BYTES + 1)
+
+
 def decode(raw: bytes, source: str) -> str:
     """Bytes of a YAML file as text: UTF-8 only, size-limited."""
     if len(raw) > MAX_BYTES:

@@ -34,6 +34,7 @@ from meptool.files.yamldoc import (
     fail,
     plain_scalar,
     position,
+    read_capped,
     yaml11_like,
 )
 
@@ -227,13 +228,7 @@ class _Builder:
 
 def load_file(path: Any, source: str | None = None) -> Document:
     """Read and parse a YAML file (see `load`)."""
-    from pathlib import Path
-
-    p = Path(path)
-    src = source if source is not None else str(path)
-    with p.open("rb") as fh:
-        raw = fh.read(MAX_BYTES + 1)
-    return load(raw, src)
+    return load(read_capped(path), source if source is not None else str(path))
 
 
 # --- writing ---------------------------------------------------------------
