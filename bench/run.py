@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import json
 import os
 import platform
 import shutil
@@ -405,6 +406,7 @@ def portal(sizes: list[int], reps: int, results: list[Result], info: dict[str, s
         changed = one_changed(ws)
         floors: list[Sample] = []
         runs: dict[str, list[Sample]] = {"cold": [], "warm": [], "one incident changed": []}
+        parts: list[dict[str, float]] = []
         # The site of the run before is moved aside, not deleted, until the end: on this
         # machine's filesystem (ext4 without a journal) creating files just after deleting
         # as many costs the kernel ~0.3 ms a file (it skips recently freed inodes), a cost
@@ -417,6 +419,7 @@ def portal(sizes: list[int], reps: int, results: list[Result], info: dict[str, s
                 aside.mkdir(parents=True, exist_ok=True)
                 (ws / "portal").rename(aside / f"{i}-{time.time_ns()}")
             runs["cold"].append(measure(cmd, ws))
+            parts.append(portal_parts(ws, aside))
             floors.append(measure([PY, "-c", FLOOR, str(ws)]))
             runs["warm"].append(measure(cmd, ws))
             toggle(changed)
@@ -440,11 +443,44 @@ def portal(sizes: list[int], reps: int, results: list[Result], info: dict[str, s
             )
         floor = statistics.median(f.seconds for f in floors)
         floor_cpu = statistics.median(f.cpu for f in floors)
+        render = statistics.median(p["render"] for p in parts) / floor_cpu
+        write = statistics.median(p["write"] for p in parts) / floor_cpu
+        results.append(
+            Result(
+                "`portal build`, cold: its incident pages rendered, alone",
+                f"{n:,}",
+                f"CPU {render:.2f}×",
+                "—",
+                note="the portal's template in Jinja's sandbox, contexts made beforehand",
+            )
+        )
+        results.append(
+            Result(
+                "`portal build`, cold: its files written, alone",
+                f"{n:,}",
+                f"CPU {write:.2f}×",
+                "—",
+                note="the same bytes into a fresh folder; no meptool code",
+            )
+        )
         info[f"CSafeLoader floor, {n:,} files (median, portal runs)"] = (
             f"{floor:.2f} s ({floor_cpu:.2f} s CPU)"
         )
     for aside in asides:
         shutil.rmtree(aside, ignore_errors=True)
+
+
+def portal_parts(ws: Path, aside: Path) -> dict[str, float]:
+    """CPU seconds of what a cold build cannot skip, each alone (`bench/portal_parts.py`)."""
+    found = subprocess.run(
+        [PY, str(HERE / "portal_parts.py"), str(ws), str(aside / "parts")],
+        env=env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    parts: dict[str, float] = json.loads(found.stdout)
+    return parts
 
 
 def machine() -> dict[str, str]:
