@@ -6,10 +6,11 @@ that they can be set against the CSafeLoader floor of the same files.
 
 - "render": the portal's incident template rendered in the sandbox, as the
   build renders it, for as many pages as the site has incident pages; the
-  contexts (the views of every tenth incident, in each of its client's
-  languages) are built first and not counted.
-- "write": the site's files, the same bytes, written into a fresh folder with
-  `os.open`/`os.write` (no meptool code); reading them first is not counted.
+  contexts (the views of every tenth incident, in each language the site
+  holds) are built first and not counted.
+- "write": the site's files, the same bytes, written into a fresh folder by the
+  build's own writer (`meptool.portal.pages.write`, the manifest's SHA-256
+  included); reading them first is not counted.
 
 Usage: python bench/portal_parts.py WORKSPACE FOLDER (where the files are written)
 """
@@ -17,7 +18,6 @@ Usage: python bench/portal_parts.py WORKSPACE FOLDER (where the files are writte
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -28,23 +28,24 @@ def render(ws_root: Path) -> float:
     from meptool.files.store import load
     from meptool.files.workspace import Workspace
     from meptool.portal import site, visible
-    from meptool.portal.pages import languages
+    from meptool.portal.pages import RETRO, languages
     from meptool.writing import templating
 
     ws = Workspace.find(str(ws_root))
     default = ws.config.language.value
     files = sorted(ws.incidents_dir.glob("*/incident.yaml"))
     sample = files[::10]
-    envs = {code: site.environment(ws, code) for code in ("fr", "en")}
-    shared = {code: site.chrome(envs[code], ws.tz, code) for code in envs}
-    pages_in_site = sum(1 for _ in (ws_root / "portal").glob("*/*/MEP-*.html"))
+    pages = list((ws_root / "portal").glob("*/*/MEP-*.html"))
+    langs = languages({p.parent.name for p in pages} - {RETRO}, default)
+    pages_in_site = sum(1 for p in pages if p.parent.name != RETRO)
+    envs = {code: site.environment(ws, code) for code in langs}
+    shared = {code: site.chrome(envs[code], ws.tz, code) for code in langs}
     calls = []
     for path in sample:
         try:
             incident = load(ws, path)
         except Exception:  # an invalid file of the hand-kept shape: not rendered by the build
             continue
-        langs = languages({default, "fr", "en"}, default)
         updates = visible.sent_updates(ws, incident, [])
         client = (incident.client.name if incident.client else None) or "client"
         for code in langs:
@@ -64,6 +65,8 @@ def render(ws_root: Path) -> float:
 
 
 def write(ws_root: Path, into: Path) -> float:
+    from meptool.portal import pages
+
     site_dir = ws_root / "portal"
     contents = [
         (p.relative_to(site_dir).as_posix(), p.read_bytes())
@@ -75,20 +78,10 @@ def write(ws_root: Path, into: Path) -> float:
     into.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="parts-", dir=into))
     start = time.process_time()
+    files: dict[str, str] = {}
     made: set[str] = set()
     for rel, data in contents:
-        path = f"{target}/{rel}"
-        folder = path.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
+        pages.write(str(target), rel, data, files, made)
     return time.process_time() - start
 
 

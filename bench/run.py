@@ -460,7 +460,7 @@ def portal(sizes: list[int], reps: int, results: list[Result], info: dict[str, s
                 f"{n:,}",
                 f"CPU {write:.2f}×",
                 "—",
-                note="the same bytes into a fresh folder; no meptool code",
+                note="the same bytes into a fresh folder, by the build's own writer",
             )
         )
         info[f"CSafeLoader floor, {n:,} files (median, portal runs)"] = (
